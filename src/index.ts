@@ -1,0 +1,1 @@
+export type { Build, BackendChoice } from './kernels/api.js';

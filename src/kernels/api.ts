@@ -1,0 +1,109 @@
+// Contract between the op layer (src/graph) and the kernel layer (assembly/ + src/wasm + src/kernels).
+// The op layer never sees packed layouts or tiles; the kernel layer never sees a model.
+//
+// Life cycle: at load the op layer calls the prepare* methods (which pack weights into linear memory
+// and reserve their own scratch), then allocates its tensor arena with alloc(). After that no call
+// grows memory, and PreparedOp.run() neither allocates nor grows.
+
+export type Build = 'scalar' | 'simd' | 'relaxed';
+export type BackendChoice = Build | 'auto';
+
+/** NHWC convolution geometry. Padding is explicit (SAME/VALID resolved by the caller);
+ *  padded taps read the input zero point (int8) or 0 (float). */
+export interface ConvGeometry {
+  batch: number;
+  inH: number;
+  inW: number;
+  inC: number;
+  outH: number;
+  outW: number;
+  outC: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  dilationH: number;
+  dilationW: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/** Depthwise: outC = inC * depthMultiplier; weights are TFLite's [1, kH, kW, outC]. */
+export interface DepthwiseGeometry extends ConvGeometry {
+  depthMultiplier: number;
+}
+
+/** Fully connected: input [batch, inFeatures] → output [batch, outFeatures]; weights [outFeatures, inFeatures]. */
+export interface FcGeometry {
+  batch: number;
+  inFeatures: number;
+  outFeatures: number;
+}
+
+/** Full-int8 (TFLite int8 reference semantics). Weights are symmetric (zero point 0), per-tensor
+ *  (weightScales.length === 1) or per-channel (length outC). Requantization is TFLite's fixed-point
+ *  MultiplyByQuantizedMultiplier with the multiplier from double(inputScale*weightScale/outputScale). */
+export interface QuantizedParams {
+  /** Conv: OHWI [outC, kH, kW, inC]. Depthwise: [1, kH, kW, outC]. FC: [outFeatures, inFeatures]. */
+  weights: Int8Array;
+  bias: Int32Array | null;
+  inputScale: number;
+  inputZeroPoint: number;
+  weightScales: Float32Array;
+  outputScale: number;
+  outputZeroPoint: number;
+  /** Output clamp in the quantized domain (fused ReLU/ReLU6 already folded in), within [-128, 127]. */
+  activationMin: number;
+  activationMax: number;
+}
+
+/** Dynamic-range ("hybrid"): float input and output, int8 symmetric per-channel or per-tensor weights.
+ *  The input is quantized on every run as TFLite does (symmetric, or asymmetric when asked). */
+export interface HybridParams {
+  weights: Int8Array;
+  weightScales: Float32Array;
+  bias: Float32Array | null;
+  asymmetricQuantizeInputs: boolean;
+  /** Float clamp after bias (±Infinity for none). */
+  activationMin: number;
+  activationMax: number;
+}
+
+export interface FloatParams {
+  weights: Float32Array;
+  bias: Float32Array | null;
+  activationMin: number;
+  activationMax: number;
+}
+
+/** A kernel bound to packed weights, scratch and geometry. Pointers are byte offsets in linear memory. */
+export interface PreparedOp {
+  run(inputPtr: number, outputPtr: number): void;
+}
+
+export interface KernelRuntime {
+  readonly build: Build;
+  readonly memory: WebAssembly.Memory;
+  /** Reserves `bytes` (16-byte aligned) in linear memory, growing it if needed; load time only. */
+  alloc(bytes: number): number;
+  /** Bytes reserved so far (weights, scratch and arenas). */
+  readonly allocatedBytes: number;
+
+  conv2dQS8(geom: ConvGeometry, params: QuantizedParams): PreparedOp;
+  depthwiseConv2dQS8(geom: DepthwiseGeometry, params: QuantizedParams): PreparedOp;
+  fullyConnectedQS8(geom: FcGeometry, params: QuantizedParams): PreparedOp;
+
+  conv2dHybrid(geom: ConvGeometry, params: HybridParams): PreparedOp;
+  depthwiseConv2dHybrid(geom: DepthwiseGeometry, params: HybridParams): PreparedOp;
+  fullyConnectedHybrid(geom: FcGeometry, params: HybridParams): PreparedOp;
+
+  conv2dF32(geom: ConvGeometry, params: FloatParams): PreparedOp;
+  depthwiseConv2dF32(geom: DepthwiseGeometry, params: FloatParams): PreparedOp;
+  fullyConnectedF32(geom: FcGeometry, params: FloatParams): PreparedOp;
+}
+
+export interface KernelRuntimeOptions {
+  backend?: BackendChoice;
+}
+// Implemented in src/kernels/runtime.ts:
+//   export function createKernelRuntime(options?: KernelRuntimeOptions): Promise<KernelRuntime>
