@@ -1,0 +1,328 @@
+/**
+ * Software rasteriser reproducing the pygame primitives CarRacing draws with:
+ * SDL_gfx `filled_polygon` + `aapolygon` (road, grass, background) and `pygame.draw.polygon` (car, HUD).
+ * Pixels are packed 0x00BBGGRR in a Uint32Array. `flipY` writes row (H−1−y): Gymnasium draws the world
+ * in y-up surface coordinates and flips the surface afterwards; drawing flipped directly is equivalent.
+ */
+
+export class Framebuffer {
+  readonly data: Uint32Array;
+  flipY = false;
+  /** Scratch for scanline intersections (polygons here have ≤ 8 vertices). */
+  private readonly ints = new Int32Array(64);
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+  ) {
+    this.data = new Uint32Array(width * height);
+  }
+
+  private row(y: number): number {
+    return (this.flipY ? this.height - 1 - y : y) * this.width;
+  }
+
+  fill(color: number): void {
+    this.data.fill(color);
+  }
+
+  /** Opaque inclusive horizontal span, clipped. */
+  hline(xa: number, xb: number, y: number, color: number): void {
+    if (y < 0 || y >= this.height) return;
+    if (xa > xb) {
+      const t = xa;
+      xa = xb;
+      xb = t;
+    }
+    if (xa < 0) xa = 0;
+    if (xb >= this.width) xb = this.width - 1;
+    if (xa > xb) return;
+    const r = this.row(y);
+    this.data.fill(color, r + xa, r + xb + 1);
+  }
+
+  pixel(x: number, y: number, color: number): void {
+    if (x < 0 || y < 0 || x >= this.width || y >= this.height) return;
+    this.data[this.row(y) + x] = color;
+  }
+
+  /** SDL_gfx pixelRGBAWeight: alpha = (255·weight) >> 8, then old + floor((src − old)·alpha / 256). */
+  blendPixel(x: number, y: number, color: number, weight: number): void {
+    if (x < 0 || y < 0 || x >= this.width || y >= this.height) return;
+    const a = (255 * weight) >> 8;
+    const i = this.row(y) + x;
+    const old = this.data[i]!;
+    let out = 0;
+    for (let sh = 0; sh < 24; sh += 8) {
+      const o = (old >>> sh) & 255;
+      const s = (color >>> sh) & 255;
+      out |= ((o + Math.floor(((s - o) * a) / 256)) & 255) << sh;
+    }
+    this.data[i] = out;
+  }
+
+  /** SDL_gfx filledPolygon: 16.16 fixed-point even-odd scanline fill. Vertices are already integers. */
+  fillPolygonGfx(vx: Int32Array, vy: Int32Array, n: number, color: number): void {
+    let miny = vy[0]!;
+    let maxy = vy[0]!;
+    for (let i = 1; i < n; i++) {
+      if (vy[i]! < miny) miny = vy[i]!;
+      if (vy[i]! > maxy) maxy = vy[i]!;
+    }
+    const yStart = Math.max(miny, 0);
+    const yEnd = Math.min(maxy, this.height - 1);
+    const ints = this.ints;
+    for (let y = yStart; y <= yEnd; y++) {
+      let count = 0;
+      for (let i = 0; i < n; i++) {
+        const i1 = i === 0 ? n - 1 : i - 1;
+        let y1 = vy[i1]!;
+        let y2 = vy[i]!;
+        let x1: number;
+        let x2: number;
+        if (y1 < y2) {
+          x1 = vx[i1]!;
+          x2 = vx[i]!;
+        } else if (y1 > y2) {
+          y2 = vy[i1]!;
+          y1 = vy[i]!;
+          x2 = vx[i1]!;
+          x1 = vx[i]!;
+        } else continue;
+        if ((y >= y1 && y < y2) || (y === maxy && y > y1 && y <= y2)) {
+          const v = Math.trunc((65536 * (y - y1)) / (y2 - y1)) * (x2 - x1) + 65536 * x1;
+          // insertion sort
+          let k = count++;
+          while (k > 0 && ints[k - 1]! > v) {
+            ints[k] = ints[k - 1]!;
+            k--;
+          }
+          ints[k] = v;
+        }
+      }
+      for (let i = 0; i + 1 < count; i += 2) {
+        let xa = ints[i]! + 1;
+        xa = (xa >> 16) + ((xa & 32768) >> 15);
+        let xb = ints[i + 1]! - 1;
+        xb = (xb >> 16) + ((xb & 32768) >> 15);
+        this.hline(xa, xb, y, color);
+      }
+    }
+  }
+
+  /** SDL_gfx aapolygon: anti-aliased edges without end points (the fill drawn afterwards covers the inner half). */
+  aaPolygonGfx(vx: Int32Array, vy: Int32Array, n: number, color: number): void {
+    for (let i = 1; i < n; i++) this.aaLine(vx[i - 1]!, vy[i - 1]!, vx[i]!, vy[i]!, color);
+    this.aaLine(vx[n - 1]!, vy[n - 1]!, vx[0]!, vy[0]!, color);
+  }
+
+  private clipped = new Int32Array(4);
+
+  /** SDL_gfx _clipLine (Cohen–Sutherland with a float32 slope). Writes the clipped line to this.clipped. */
+  private clipLine(x1: number, y1: number, x2: number, y2: number): boolean {
+    const left = 0;
+    const right = this.width - 1;
+    const top = 0;
+    const bottom = this.height - 1;
+    const encode = (x: number, y: number) =>
+      (x < left ? 1 : 0) | (x > right ? 2 : 0) | (y < top ? 4 : 0) | (y > bottom ? 8 : 0);
+    for (;;) {
+      let c1 = encode(x1, y1);
+      let c2 = encode(x2, y2);
+      if ((c1 | c2) === 0) break;
+      if ((c1 & c2) !== 0) return false;
+      if (c1 === 0) {
+        let t = x1;
+        x1 = x2;
+        x2 = t;
+        t = y1;
+        y1 = y2;
+        y2 = t;
+        t = c1;
+        c1 = c2;
+        c2 = t;
+      }
+      const m = x2 !== x1 ? Math.fround(Math.fround(y2 - y1) / Math.fround(x2 - x1)) : 1.0;
+      const s16 = (v: number) => (Math.trunc(v) << 16) >> 16;
+      if (c1 & 1) {
+        y1 = s16(y1 + s16(Math.fround((left - x1) * m)));
+        x1 = left;
+      } else if (c1 & 2) {
+        y1 = s16(y1 + s16(Math.fround((right - x1) * m)));
+        x1 = right;
+      } else if (c1 & 8) {
+        if (x2 !== x1) x1 = s16(x1 + s16(Math.fround((bottom - y1) / m)));
+        y1 = bottom;
+      } else if (c1 & 4) {
+        if (x2 !== x1) x1 = s16(x1 + s16(Math.fround((top - y1) / m)));
+        y1 = top;
+      }
+    }
+    const c = this.clipped;
+    c[0] = x1;
+    c[1] = y1;
+    c[2] = x2;
+    c[3] = y2;
+    return true;
+  }
+
+  /** SDL_gfx _aalineRGBA with draw_endpoint = 0 (Wu-style, 8-bit weights from a 32-bit accumulator). */
+  aaLine(ax: number, ay: number, bx: number, by: number, color: number): void {
+    if (!this.clipLine(ax, ay, bx, by)) return;
+    const [x1, y1, x2, y2] = this.clipped as unknown as [number, number, number, number];
+    let xx0 = x1;
+    let yy0 = y1;
+    let xx1 = x2;
+    let yy1 = y2;
+    if (yy0 > yy1) {
+      let t = yy0;
+      yy0 = yy1;
+      yy1 = t;
+      t = xx0;
+      xx0 = xx1;
+      xx1 = t;
+    }
+    let dx = xx1 - xx0;
+    let dy = yy1 - yy0;
+    let xdir = 1;
+    if (dx < 0) {
+      xdir = -1;
+      dx = -dx;
+    }
+    if (dx === 0) {
+      if (dy > 0) for (let y = yy0; y <= yy0 + dy; y++) this.pixel(x1, y, color);
+      else this.pixel(x1, y1, color);
+      return;
+    }
+    if (dy === 0) {
+      if (dx > 0) this.hline(xx0, xx0 + xdir * dx, y1, color);
+      else this.pixel(x1, y1, color);
+      return;
+    }
+    let erracc = 0;
+    this.pixel(x1, y1, color);
+    if (dy > dx) {
+      const erradj = (Math.trunc((dx * 65536) / dy) * 65536) >>> 0;
+      let x0pxdir = xx0 + xdir;
+      while (--dy) {
+        const prev = erracc;
+        erracc = (erracc + erradj) >>> 0;
+        if (erracc <= prev) {
+          xx0 = x0pxdir;
+          x0pxdir += xdir;
+        }
+        yy0++;
+        const wgt = (erracc >>> 24) & 255;
+        this.blendPixel(xx0, yy0, color, 255 - wgt);
+        this.blendPixel(x0pxdir, yy0, color, wgt);
+      }
+    } else {
+      const erradj = (Math.trunc((dy * 65536) / dx) * 65536) >>> 0;
+      let y0p1 = yy0 + 1;
+      while (--dx) {
+        const prev = erracc;
+        erracc = (erracc + erradj) >>> 0;
+        if (erracc <= prev) {
+          yy0 = y0p1;
+          y0p1++;
+        }
+        xx0 += xdir;
+        const wgt = (erracc >>> 24) & 255;
+        this.blendPixel(xx0, yy0, color, 255 - wgt);
+        this.blendPixel(xx0, y0p1, color, wgt);
+      }
+    }
+  }
+
+  /** pygame.draw.polygon (filled): float32 intersections, floor/ceil alternating, then inner horizontal edges. */
+  fillPolygonPygame(px: Int32Array, py: Int32Array, n: number, color: number): void {
+    let miny = py[0]!;
+    let maxy = py[0]!;
+    for (let i = 1; i < n; i++) {
+      if (py[i]! < miny) miny = py[i]!;
+      if (py[i]! > maxy) maxy = py[i]!;
+    }
+    if (miny === maxy) {
+      let minx = px[0]!;
+      let maxx = px[0]!;
+      for (let i = 1; i < n; i++) {
+        if (px[i]! < minx) minx = px[i]!;
+        if (px[i]! > maxx) maxx = px[i]!;
+      }
+      this.hline(minx, maxx, miny, color);
+      return;
+    }
+    const ints = this.ints;
+    const yStart = Math.max(miny, 0);
+    const yEnd = Math.min(maxy, this.height - 1);
+    for (let y = yStart; y <= yEnd; y++) {
+      let count = 0;
+      for (let i = 0; i < n; i++) {
+        const ip = i === 0 ? n - 1 : i - 1;
+        let y1 = py[ip]!;
+        let y2 = py[i]!;
+        let x1: number;
+        let x2: number;
+        if (y1 < y2) {
+          x1 = px[ip]!;
+          x2 = px[i]!;
+        } else if (y1 > y2) {
+          y2 = py[ip]!;
+          y1 = py[i]!;
+          x2 = px[ip]!;
+          x1 = px[i]!;
+        } else continue;
+        if ((y >= y1 && y < y2) || (y === maxy && y2 === maxy)) {
+          let f = Math.fround(Math.fround((y - y1) * (x2 - x1)) / Math.fround(y2 - y1));
+          f = count % 2 === 0 ? Math.floor(f) : Math.ceil(f);
+          ints[count++] = f + x1;
+        }
+      }
+      // insertion sort
+      for (let i = 1; i < count; i++) {
+        const v = ints[i]!;
+        let k = i;
+        while (k > 0 && ints[k - 1]! > v) {
+          ints[k] = ints[k - 1]!;
+          k--;
+        }
+        ints[k] = v;
+      }
+      for (let i = 0; i + 1 < count; i += 2) this.hline(ints[i]!, ints[i + 1]!, y, color);
+    }
+    for (let i = 0; i < n; i++) {
+      const ip = i === 0 ? n - 1 : i - 1;
+      const y = py[i]!;
+      if (miny < y && py[ip] === y && y < maxy) this.hline(px[i]!, px[ip]!, y, color);
+    }
+  }
+
+  /** A 2-px wide polyline segment (skid marks in rgb_array mode; not part of observations). */
+  thickLine(x0: number, y0: number, x1: number, y1: number, color: number): void {
+    const dx = Math.abs(x1 - x0);
+    const dy = Math.abs(y1 - y0);
+    const sx = x0 < x1 ? 1 : -1;
+    const sy = y0 < y1 ? 1 : -1;
+    const xMajor = dx >= dy;
+    let err = dx - dy;
+    let x = x0;
+    let y = y0;
+    for (;;) {
+      this.pixel(x, y, color);
+      if (xMajor) this.pixel(x, y + 1, color);
+      else this.pixel(x + 1, y, color);
+      if (x === x1 && y === y1) break;
+      const e2 = 2 * err;
+      if (e2 > -dy) {
+        err -= dy;
+        x += sx;
+      }
+      if (e2 < dx) {
+        err += dx;
+        y += sy;
+      }
+    }
+  }
+}
+
+export const rgb = (r: number, g: number, b: number): number => ((r & 255) | ((g & 255) << 8) | ((b & 255) << 16)) >>> 0;
