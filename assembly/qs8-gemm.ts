@@ -1,0 +1,223 @@
+// int8 GEMM microkernels with fused requantization: C[m][n] = requant(Σ_k A[m][k]·B[k][n] + bias[n]).
+// The driver loops over the whole problem so JS makes one call per layer.
+//
+// Operand layouts (packed by src/kernels/pack.ts):
+//   dot16 / scalar (c2): A i16 rows, stride kp*2 bytes, kp % 4 == 0. B per block of 8 columns:
+//     kp/2 k-pairs × [c0k0 c0k1 c1k0 c1k1 … c7k0 c7k1] i16 = kp*16 bytes per block.
+//   relaxed (c4): A u8/i8 rows, stride kp bytes, kp % 8 == 0. B per block of 8 columns:
+//     kp/4 k-quads × [c0 k0..3, c1 k0..3, …, c7 k0..3] i8 = kp*8 bytes per block.
+//   chan: channel-parameter block (requantize.ts), np = n rounded up to 8.
+// Rows past m alias the last row (reads and identical writes), so any m ≥ 1 works.
+// mode 0: int8 output, row stride cStride bytes. mode 1: int32 (acc + bias) output, row stride cStride bytes.
+import { requantize_i32x4, requantize_scalar, clamp_i32, store_bytes_partial } from './requantize';
+import { store_i32x4_partial } from './store';
+
+/** Adds bias, requantizes (mode 0) or not (mode 1), and stores 8 columns (nrem < 8: partial). */
+@inline
+function store_row_8(cRow: usize, s0: v128, s1: v128, chan: usize, np: usize, col: usize,
+  zp: v128, lo: v128, hi: v128, nrem: i32, mode: i32): void {
+  const bp = chan + (col << 2);
+  s0 = i32x4.add(s0, v128.load(bp));
+  s1 = i32x4.add(s1, v128.load(bp, 16));
+  if (mode == 0) {
+    const mp = bp + (np << 2);
+    const lp = bp + (np << 3);
+    const rp = chan + np * 12 + (col << 3);
+    const q0 = requantize_i32x4(s0, v128.load(mp), v128.load(lp), v128.load(rp), v128.load(rp, 16), zp, lo, hi);
+    const q1 = requantize_i32x4(s1, v128.load(mp, 16), v128.load(lp, 16), v128.load(rp, 32), v128.load(rp, 48), zp, lo, hi);
+    const q16 = i16x8.narrow_i32x4_s(q0, q1);
+    const bits = i64x2.extract_lane(i8x16.narrow_i16x8_s(q16, q16), 0);
+    if (nrem >= 8) store<i64>(cRow, bits);
+    else store_bytes_partial(cRow, bits, nrem);
+  } else {
+    store_i32x4_partial(cRow, s0, nrem);
+    if (nrem > 4) store_i32x4_partial(cRow + 16, s1, nrem - 4);
+  }
+}
+
+/** 4 rows × 8 columns, A pairs broadcast with load32_splat, i32x4.dot_i16x8_s, K unrolled ×2. */
+function qs8_gemm_4x8c2__wasmsimd_dot16(a: usize, kp: i32, m: i32, b: usize, n: i32, chan: usize, np: i32,
+  c: usize, cStride: i32, outZp: i32, outMin: i32, outMax: i32, mode: i32): void {
+  const aStride = <usize>kp << 1;
+  const kBytes = aStride;
+  const blockBytes = <usize>kp << 4;
+  const cs = <usize>cStride;
+  const elem: usize = mode == 0 ? 1 : 4;
+  const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax);
+  for (let nb = 0; nb < n; nb += 8) {
+    const w0 = b + <usize>(nb >> 3) * blockBytes;
+    const nrem = n - nb;
+    for (let mb = 0; mb < m; mb += 4) {
+      const a0 = a + <usize>mb * aStride;
+      const a1 = mb + 1 < m ? a0 + aStride : a0;
+      const a2 = mb + 2 < m ? a1 + aStride : a1;
+      const a3 = mb + 3 < m ? a2 + aStride : a2;
+      let c00 = i32x4.splat(0), c01 = i32x4.splat(0), c10 = i32x4.splat(0), c11 = i32x4.splat(0);
+      let c20 = i32x4.splat(0), c21 = i32x4.splat(0), c30 = i32x4.splat(0), c31 = i32x4.splat(0);
+      let w = w0;
+      for (let k: usize = 0; k < kBytes; k += 8) {
+        let b0 = v128.load(w), b1 = v128.load(w, 16);
+        let x0 = v128.load32_splat(a0 + k), x1 = v128.load32_splat(a1 + k);
+        c00 = i32x4.add(c00, i32x4.dot_i16x8_s(x0, b0)); c01 = i32x4.add(c01, i32x4.dot_i16x8_s(x0, b1));
+        c10 = i32x4.add(c10, i32x4.dot_i16x8_s(x1, b0)); c11 = i32x4.add(c11, i32x4.dot_i16x8_s(x1, b1));
+        x0 = v128.load32_splat(a2 + k); x1 = v128.load32_splat(a3 + k);
+        c20 = i32x4.add(c20, i32x4.dot_i16x8_s(x0, b0)); c21 = i32x4.add(c21, i32x4.dot_i16x8_s(x0, b1));
+        c30 = i32x4.add(c30, i32x4.dot_i16x8_s(x1, b0)); c31 = i32x4.add(c31, i32x4.dot_i16x8_s(x1, b1));
+        b0 = v128.load(w, 32); b1 = v128.load(w, 48);
+        x0 = v128.load32_splat(a0 + k, 4); x1 = v128.load32_splat(a1 + k, 4);
+        c00 = i32x4.add(c00, i32x4.dot_i16x8_s(x0, b0)); c01 = i32x4.add(c01, i32x4.dot_i16x8_s(x0, b1));
+        c10 = i32x4.add(c10, i32x4.dot_i16x8_s(x1, b0)); c11 = i32x4.add(c11, i32x4.dot_i16x8_s(x1, b1));
+        x0 = v128.load32_splat(a2 + k, 4); x1 = v128.load32_splat(a3 + k, 4);
+        c20 = i32x4.add(c20, i32x4.dot_i16x8_s(x0, b0)); c21 = i32x4.add(c21, i32x4.dot_i16x8_s(x0, b1));
+        c30 = i32x4.add(c30, i32x4.dot_i16x8_s(x1, b0)); c31 = i32x4.add(c31, i32x4.dot_i16x8_s(x1, b1));
+        w += 64;
+      }
+      const r0 = c + <usize>mb * cs + <usize>nb * elem;
+      const r1 = mb + 1 < m ? r0 + cs : r0;
+      const r2 = mb + 2 < m ? r1 + cs : r1;
+      const r3 = mb + 3 < m ? r2 + cs : r2;
+      // Highest row first: aliased rows then end with the real row's values.
+      store_row_8(r3, c30, c31, chan, <usize>np, <usize>nb, zp, lo, hi, nrem, mode);
+      store_row_8(r2, c20, c21, chan, <usize>np, <usize>nb, zp, lo, hi, nrem, mode);
+      store_row_8(r1, c10, c11, chan, <usize>np, <usize>nb, zp, lo, hi, nrem, mode);
+      store_row_8(r0, c00, c01, chan, <usize>np, <usize>nb, zp, lo, hi, nrem, mode);
+    }
+  }
+}
+
+/**
+ * 4 rows × 8 columns with i32x4.relaxed_dot_i8x16_i7x16_add_s(weights, activations, acc), K unrolled ×2.
+ * Exact only where the start-up probe (src/wasm/probe.ts) proved the engine's lowering exact for the
+ * activation encoding used (u8 via XOR 0x80 on VNNI, or signed on SDOT-like engines).
+ */
+function qs8_gemm_4x8c4__wasmrelaxed_dot(a: usize, kp: i32, m: i32, b: usize, n: i32, chan: usize, np: i32,
+  c: usize, cStride: i32, outZp: i32, outMin: i32, outMax: i32, mode: i32): void {
+  const aStride = <usize>kp;
+  const kBytes = aStride;
+  const blockBytes = <usize>kp << 3;
+  const cs = <usize>cStride;
+  const elem: usize = mode == 0 ? 1 : 4;
+  const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax);
+  for (let nb = 0; nb < n; nb += 8) {
+    const w0 = b + <usize>(nb >> 3) * blockBytes;
+    const nrem = n - nb;
+    for (let mb = 0; mb < m; mb += 4) {
+      const a0 = a + <usize>mb * aStride;
+      const a1 = mb + 1 < m ? a0 + aStride : a0;
+      const a2 = mb + 2 < m ? a1 + aStride : a1;
+      const a3 = mb + 3 < m ? a2 + aStride : a2;
+      let c00 = i32x4.splat(0), c01 = i32x4.splat(0), c10 = i32x4.splat(0), c11 = i32x4.splat(0);
+      let c20 = i32x4.splat(0), c21 = i32x4.splat(0), c30 = i32x4.splat(0), c31 = i32x4.splat(0);
+      let w = w0;
+      for (let k: usize = 0; k < kBytes; k += 8) {
+        let b0 = v128.load(w), b1 = v128.load(w, 16);
+        let x0 = v128.load32_splat(a0 + k), x1 = v128.load32_splat(a1 + k);
+        c00 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b0, x0, c00); c01 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b1, x0, c01);
+        c10 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b0, x1, c10); c11 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b1, x1, c11);
+        x0 = v128.load32_splat(a2 + k); x1 = v128.load32_splat(a3 + k);
+        c20 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b0, x0, c20); c21 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b1, x0, c21);
+        c30 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b0, x1, c30); c31 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b1, x1, c31);
+        b0 = v128.load(w, 32); b1 = v128.load(w, 48);
+        x0 = v128.load32_splat(a0 + k, 4); x1 = v128.load32_splat(a1 + k, 4);
+        c00 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b0, x0, c00); c01 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b1, x0, c01);
+        c10 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b0, x1, c10); c11 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b1, x1, c11);
+        x0 = v128.load32_splat(a2 + k, 4); x1 = v128.load32_splat(a3 + k, 4);
+        c20 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b0, x0, c20); c21 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b1, x0, c21);
+        c30 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b0, x1, c30); c31 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b1, x1, c31);
+        w += 64;
+      }
+      const r0 = c + <usize>mb * cs + <usize>nb * elem;
+      const r1 = mb + 1 < m ? r0 + cs : r0;
+      const r2 = mb + 2 < m ? r1 + cs : r1;
+      const r3 = mb + 3 < m ? r2 + cs : r2;
+      store_row_8(r3, c30, c31, chan, <usize>np, <usize>nb, zp, lo, hi, nrem, mode);
+      store_row_8(r2, c20, c21, chan, <usize>np, <usize>nb, zp, lo, hi, nrem, mode);
+      store_row_8(r1, c10, c11, chan, <usize>np, <usize>nb, zp, lo, hi, nrem, mode);
+      store_row_8(r0, c00, c01, chan, <usize>np, <usize>nb, zp, lo, hi, nrem, mode);
+    }
+  }
+}
+
+@inline
+function store_scalar(cp: usize, acc: i32, chan: usize, np: usize, col: usize,
+  outZp: i32, outMin: i32, outMax: i32, mode: i32): void {
+  const s = acc + load<i32>(chan + (col << 2));
+  if (mode == 0) {
+    const q = requantize_scalar(s, load<i32>(chan + (np << 2) + (col << 2)),
+      load<i32>(chan + (np << 3) + (col << 2)), load<i64>(chan + np * 12 + (col << 3)));
+    store<i8>(cp, i8(clamp_i32(q + outZp, outMin, outMax)));
+  } else {
+    store<i32>(cp, s);
+  }
+}
+
+/** Scalar 2 rows × 4 columns over the same c2 i16 layout as the dot16 kernel. */
+function qs8_gemm_2x4c2__scalar(a: usize, kp: i32, m: i32, b: usize, n: i32, chan: usize, np: i32,
+  c: usize, cStride: i32, outZp: i32, outMin: i32, outMax: i32, mode: i32): void {
+  const aStride = <usize>kp << 1;
+  const kBytes = aStride;
+  const blockBytes = <usize>kp << 4;
+  const cs = <usize>cStride;
+  const elem: usize = mode == 0 ? 1 : 4;
+  const npu = <usize>np;
+  for (let n0 = 0; n0 < n; n0 += 4) {
+    const wh = b + <usize>(n0 >> 3) * blockBytes + (<usize>(n0 & 4) << 2);
+    const nrem = n - n0;
+    for (let mb = 0; mb < m; mb += 2) {
+      const a0 = a + <usize>mb * aStride;
+      const a1 = mb + 1 < m ? a0 + aStride : a0;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let w = wh;
+      for (let k: usize = 0; k < kBytes; k += 4) {
+        const x00 = i32(load<i16>(a0 + k)), x01 = i32(load<i16>(a0 + k, 2));
+        const x10 = i32(load<i16>(a1 + k)), x11 = i32(load<i16>(a1 + k, 2));
+        let w0 = i32(load<i16>(w)), w1 = i32(load<i16>(w, 2));
+        s00 += x00 * w0 + x01 * w1; s10 += x10 * w0 + x11 * w1;
+        w0 = i32(load<i16>(w, 4)); w1 = i32(load<i16>(w, 6));
+        s01 += x00 * w0 + x01 * w1; s11 += x10 * w0 + x11 * w1;
+        w0 = i32(load<i16>(w, 8)); w1 = i32(load<i16>(w, 10));
+        s02 += x00 * w0 + x01 * w1; s12 += x10 * w0 + x11 * w1;
+        w0 = i32(load<i16>(w, 12)); w1 = i32(load<i16>(w, 14));
+        s03 += x00 * w0 + x01 * w1; s13 += x10 * w0 + x11 * w1;
+        w += 32;
+      }
+      const r0 = c + <usize>mb * cs + <usize>n0 * elem;
+      const r1 = mb + 1 < m ? r0 + cs : r0;
+      const col = <usize>n0;
+      store_scalar(r1, s10, chan, npu, col, outZp, outMin, outMax, mode);
+      store_scalar(r0, s00, chan, npu, col, outZp, outMin, outMax, mode);
+      if (nrem > 1) {
+        store_scalar(r1 + elem, s11, chan, npu, col + 1, outZp, outMin, outMax, mode);
+        store_scalar(r0 + elem, s01, chan, npu, col + 1, outZp, outMin, outMax, mode);
+      }
+      if (nrem > 2) {
+        store_scalar(r1 + 2 * elem, s12, chan, npu, col + 2, outZp, outMin, outMax, mode);
+        store_scalar(r0 + 2 * elem, s02, chan, npu, col + 2, outZp, outMin, outMax, mode);
+      }
+      if (nrem > 3) {
+        store_scalar(r1 + 3 * elem, s13, chan, npu, col + 3, outZp, outMin, outMax, mode);
+        store_scalar(r0 + 3 * elem, s03, chan, npu, col + 3, outZp, outMin, outMax, mode);
+      }
+    }
+  }
+}
+
+/** int8 GEMM over the c2 i16 layout: dot16 4×8 in SIMD builds, 2×4 scalar otherwise. */
+export function qs8_gemm(a: usize, kp: i32, m: i32, b: usize, n: i32, chan: usize, np: i32,
+  c: usize, cStride: i32, outZp: i32, outMin: i32, outMax: i32, mode: i32): void {
+  if (ASC_FEATURE_SIMD) {
+    qs8_gemm_4x8c2__wasmsimd_dot16(a, kp, m, b, n, chan, np, c, cStride, outZp, outMin, outMax, mode);
+  } else {
+    qs8_gemm_2x4c2__scalar(a, kp, m, b, n, chan, np, c, cStride, outZp, outMin, outMax, mode);
+  }
+}
+
+/** int8 GEMM over the c4 i8 layout with relaxed dot; traps in builds without relaxed SIMD. */
+export function qs8_gemm_relaxed(a: usize, kp: i32, m: i32, b: usize, n: i32, chan: usize, np: i32,
+  c: usize, cStride: i32, outZp: i32, outMin: i32, outMax: i32, mode: i32): void {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    qs8_gemm_4x8c4__wasmrelaxed_dot(a, kp, m, b, n, chan, np, c, cStride, outZp, outMin, outMax, mode);
+  } else {
+    unreachable();
+  }
+}

@@ -1,0 +1,120 @@
+// Batch-1 int8 GEMV for fully-connected layers: y[r] = requant(Σ_k W[r][k]·x[k] + bias[r]).
+// W stays int8 (half the bytes of i16: FC1 is bandwidth-bound), row-major [np][kp], kp % 16 == 0,
+// rows ≥ n zero. x: dot16/scalar — i16 (x - zp) of length kp; relaxed — u8/i8 of length kp.
+// chan: channel-parameter block (requantize.ts). mode 0: int8 out; mode 1: int32 (acc + bias) out.
+import { requantize_i32x4, requantize_scalar, clamp_i32 } from './requantize';
+import { store_i32x4_partial } from './store';
+
+/** Sums each of four i32x4 accumulators horizontally into one vector [Σacc0, Σacc1, Σacc2, Σacc3]. */
+@inline
+function reduce4(a0: v128, a1: v128, a2: v128, a3: v128): v128 {
+  const t0 = i32x4.add(i32x4.shuffle(a0, a1, 0, 4, 1, 5), i32x4.shuffle(a0, a1, 2, 6, 3, 7));
+  const t1 = i32x4.add(i32x4.shuffle(a2, a3, 0, 4, 1, 5), i32x4.shuffle(a2, a3, 2, 6, 3, 7));
+  return i32x4.add(i32x4.shuffle(t0, t1, 0, 1, 4, 5), i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+}
+
+@inline
+function store4(out: usize, s: v128, chan: usize, np: usize, r: usize,
+  zp: v128, lo: v128, hi: v128, nrem: i32, mode: i32): void {
+  const bp = chan + (r << 2);
+  s = i32x4.add(s, v128.load(bp));
+  if (mode == 0) {
+    const rp = chan + np * 12 + (r << 3);
+    const q = requantize_i32x4(s, v128.load(bp + (np << 2)), v128.load(bp + (np << 3)),
+      v128.load(rp), v128.load(rp, 16), zp, lo, hi);
+    const q16 = i16x8.narrow_i32x4_s(q, q);
+    const bits = i32x4.extract_lane(i8x16.narrow_i16x8_s(q16, q16), 0);
+    const o = out + r;
+    if (nrem >= 4) store<i32>(o, bits);
+    else for (let j = 0; j < nrem; j++) store<u8>(o + <usize>j, u8(bits >> (8 * j)));
+  } else {
+    store_i32x4_partial(out + (r << 2), s, nrem);
+  }
+}
+
+/** 4 rows per step: W via load8x8_s (sign-extending load), x pre-widened, i32x4.dot_i16x8_s. */
+function qs8_gemv_4x16__wasmsimd_dot16(x: usize, kp: i32, w: usize, n: i32, chan: usize, np: i32,
+  out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32): void {
+  const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax);
+  const stride = <usize>kp;
+  const kpu = <usize>kp;
+  for (let r = 0; r < n; r += 4) {
+    const w0 = w + <usize>r * stride, w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride;
+    let a0 = i32x4.splat(0), a1 = i32x4.splat(0), a2 = i32x4.splat(0), a3 = i32x4.splat(0);
+    for (let k: usize = 0; k < kpu; k += 16) {
+      const xa = v128.load(x + (k << 1)), xb = v128.load(x + (k << 1), 16);
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(v128.load8x8_s(w0 + k), xa));
+      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(v128.load8x8_s(w1 + k), xa));
+      a2 = i32x4.add(a2, i32x4.dot_i16x8_s(v128.load8x8_s(w2 + k), xa));
+      a3 = i32x4.add(a3, i32x4.dot_i16x8_s(v128.load8x8_s(w3 + k), xa));
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(v128.load8x8_s(w0 + k, 8), xb));
+      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(v128.load8x8_s(w1 + k, 8), xb));
+      a2 = i32x4.add(a2, i32x4.dot_i16x8_s(v128.load8x8_s(w2 + k, 8), xb));
+      a3 = i32x4.add(a3, i32x4.dot_i16x8_s(v128.load8x8_s(w3 + k, 8), xb));
+    }
+    store4(out, reduce4(a0, a1, a2, a3), chan, <usize>np, <usize>r, zp, lo, hi, n - r, mode);
+  }
+}
+
+/** 4 rows per step with relaxed dot over 16 k at a time (weights first operand, activations second). */
+function qs8_gemv_4x16__wasmrelaxed_dot(x: usize, kp: i32, w: usize, n: i32, chan: usize, np: i32,
+  out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32): void {
+  const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax);
+  const stride = <usize>kp;
+  const kpu = <usize>kp;
+  for (let r = 0; r < n; r += 4) {
+    const w0 = w + <usize>r * stride, w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride;
+    let a0 = i32x4.splat(0), a1 = i32x4.splat(0), a2 = i32x4.splat(0), a3 = i32x4.splat(0);
+    for (let k: usize = 0; k < kpu; k += 16) {
+      const xv = v128.load(x + k);
+      a0 = i32x4.relaxed_dot_i8x16_i7x16_add_s(v128.load(w0 + k), xv, a0);
+      a1 = i32x4.relaxed_dot_i8x16_i7x16_add_s(v128.load(w1 + k), xv, a1);
+      a2 = i32x4.relaxed_dot_i8x16_i7x16_add_s(v128.load(w2 + k), xv, a2);
+      a3 = i32x4.relaxed_dot_i8x16_i7x16_add_s(v128.load(w3 + k), xv, a3);
+    }
+    store4(out, reduce4(a0, a1, a2, a3), chan, <usize>np, <usize>r, zp, lo, hi, n - r, mode);
+  }
+}
+
+/** Scalar 4 rows per step over the same layout. */
+function qs8_gemv_4x1__scalar(x: usize, kp: i32, w: usize, n: i32, chan: usize, np: i32,
+  out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32): void {
+  const stride = <usize>kp;
+  const npu = <usize>np;
+  for (let r = 0; r < n; r += 4) {
+    const w0 = w + <usize>r * stride, w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let k: usize = 0; k < stride; k++) {
+      const xv = i32(load<i16>(x + (k << 1)));
+      s0 += i32(load<i8>(w0 + k)) * xv;
+      s1 += i32(load<i8>(w1 + k)) * xv;
+      s2 += i32(load<i8>(w2 + k)) * xv;
+      s3 += i32(load<i8>(w3 + k)) * xv;
+    }
+    const cnt = min(4, n - r);
+    for (let j = 0; j < cnt; j++) {
+      const s = (j == 0 ? s0 : j == 1 ? s1 : j == 2 ? s2 : s3);
+      const col = <usize>(r + j);
+      const acc = s + load<i32>(chan + (col << 2));
+      if (mode == 0) {
+        const q = requantize_scalar(acc, load<i32>(chan + (npu << 2) + (col << 2)),
+          load<i32>(chan + (npu << 3) + (col << 2)), load<i64>(chan + npu * 12 + (col << 3)));
+        store<i8>(out + col, i8(clamp_i32(q + outZp, outMin, outMax)));
+      } else {
+        store<i32>(out + (col << 2), acc);
+      }
+    }
+  }
+}
+
+export function qs8_gemv(x: usize, kp: i32, w: usize, n: i32, chan: usize, np: i32,
+  out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32): void {
+  if (ASC_FEATURE_SIMD) qs8_gemv_4x16__wasmsimd_dot16(x, kp, w, n, chan, np, out, outZp, outMin, outMax, mode);
+  else qs8_gemv_4x1__scalar(x, kp, w, n, chan, np, out, outZp, outMin, outMax, mode);
+}
+
+export function qs8_gemv_relaxed(x: usize, kp: i32, w: usize, n: i32, chan: usize, np: i32,
+  out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32): void {
+  if (ASC_FEATURE_RELAXED_SIMD) qs8_gemv_4x16__wasmrelaxed_dot(x, kp, w, n, chan, np, out, outZp, outMin, outMax, mode);
+  else unreachable();
+}

@@ -1,0 +1,78 @@
+// Weight packing into the layouts the microkernels read (see the layout comments in assembly/*.ts).
+import type { QuantizedMultiplier } from './quantize-multiplier.js';
+
+export const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
+
+/** GEMM weights [n][k] (row-major, int8) → c2 i16 blocks of 8 columns: [n/8][kp/2][8][2]. */
+export function packGemmC2I16(w: Int8Array, n: number, k: number, kp: number, np: number): Int16Array {
+  const out = new Int16Array(np * kp);
+  for (let c = 0; c < n; c++) {
+    const block = c >> 3, lane = c & 7;
+    for (let kk = 0; kk < k; kk++) {
+      out[block * kp * 8 + (kk >> 1) * 16 + lane * 2 + (kk & 1)] = w[c * k + kk]!;
+    }
+  }
+  return out;
+}
+
+/** GEMM weights [n][k] int8 → c4 i8 blocks of 8 columns: [n/8][kp/4][8][4] (relaxed dot). */
+export function packGemmC4I8(w: Int8Array, n: number, k: number, kp: number, np: number): Int8Array {
+  const out = new Int8Array(np * kp);
+  for (let c = 0; c < n; c++) {
+    const block = c >> 3, lane = c & 7;
+    for (let kk = 0; kk < k; kk++) {
+      out[block * kp * 8 + (kk >> 2) * 32 + lane * 4 + (kk & 3)] = w[c * k + kk]!;
+    }
+  }
+  return out;
+}
+
+/** Rows [n][k] → [np][kp] with zero padding (GEMV layouts, int8 or f32). */
+export function padRows<T extends Int8Array | Float32Array>(w: T, n: number, k: number, kp: number, np: number): T {
+  const out = new (w.constructor as { new(len: number): T })(np * kp);
+  for (let r = 0; r < n; r++) out.set(w.subarray(r * k, r * k + k), r * kp);
+  return out;
+}
+
+/** Float GEMM weights [n][k] → blocks of 8 columns: [n/8][k][8]. */
+export function packGemmF32(w: Float32Array, n: number, k: number, np: number): Float32Array {
+  const out = new Float32Array(np * k);
+  for (let c = 0; c < n; c++) {
+    const block = c >> 3, lane = c & 7;
+    for (let kk = 0; kk < k; kk++) out[block * k * 8 + kk * 8 + lane] = w[c * k + kk]!;
+  }
+  return out;
+}
+
+/** Per-channel Σ_k w[c][k]. */
+export function rowSums(w: Int8Array, n: number, k: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let c = 0; c < n; c++) {
+    let s = 0;
+    for (let kk = 0; kk < k; kk++) s += w[c * k + kk]!;
+    out[c] = s;
+  }
+  return out;
+}
+
+/**
+ * Channel-parameter block read by every int8 kernel's epilogue (assembly/requantize.ts):
+ * bias i32[np] | mult i32[np] | lmul i32[np] | rmul i64[np]; 20·np bytes, np % 8 == 0.
+ */
+export function channelParamBlock(np: number, bias: ArrayLike<number>, mults: ReadonlyArray<QuantizedMultiplier> | null): ArrayBuffer {
+  const buf = new ArrayBuffer(20 * np);
+  const b = new Int32Array(buf, 0, np);
+  const m = new Int32Array(buf, 4 * np, np);
+  const l = new Int32Array(buf, 8 * np, np);
+  const r = new BigInt64Array(buf, 12 * np, np);
+  for (let c = 0; c < bias.length; c++) b[c] = bias[c]!;
+  if (mults) {
+    for (let c = 0; c < mults.length; c++) {
+      const { multiplier, shift } = mults[c]!;
+      m[c] = multiplier;
+      l[c] = 2 ** Math.max(shift, 0) | 0;
+      r[c] = 1n << BigInt(31 - Math.max(-shift, 0));
+    }
+  }
+  return buf;
+}

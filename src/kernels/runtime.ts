@@ -1,0 +1,416 @@
+// KernelRuntime (api.ts) on top of one instantiated WASM build.
+import type {
+  Build, ConvGeometry, DepthwiseGeometry, FcGeometry, FloatParams, HybridParams, KernelRuntime,
+  KernelRuntimeOptions, PreparedOp, QuantizedParams,
+} from './api.js';
+import { loadKernels, instantiateBuild, type EngineFeatures } from '../wasm/loader.js';
+import type { KernelExports } from '../wasm/exports.js';
+import { BumpAllocator } from '../wasm/allocator.js';
+import type { RelaxedDotMode, RelaxedDotProbe } from '../wasm/probe.js';
+import { channelMultipliers } from './quantize-multiplier.js';
+import {
+  channelParamBlock, packGemmC2I16, packGemmC4I8, packGemmF32, padRows, rowSums, roundUp,
+} from './pack.js';
+import { checkConv, checkDepthwise, checkFc, checkQuantized, checkHybrid, checkFloat } from './validate.js';
+
+export { BackendUnavailableError } from '../wasm/errors.js';
+export type { RelaxedDotMode, RelaxedDotProbe } from '../wasm/probe.js';
+
+/** Contract plus what the runtime found out about the engine (for logs, tests and the benchmark). */
+export interface KernelRuntimeEx extends KernelRuntime {
+  readonly features: EngineFeatures;
+  readonly relaxedProbe: RelaxedDotProbe;
+  /** How int8 GEMM/GEMV run in this instance: relaxed dot in a proven-exact encoding, or dot16 / scalar. */
+  readonly dotMode: RelaxedDotMode;
+  /** Raw kernel exports (benchmarks and tests). */
+  readonly kernels: KernelExports;
+}
+
+const CONV_ARGS = (g: ConvGeometry) => [g.inH, g.inW, g.inC, g.outH, g.outW, g.kH, g.kW,
+  g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft] as const;
+
+class Runtime implements KernelRuntimeEx {
+  readonly memory: WebAssembly.Memory;
+  private readonly heap: BumpAllocator;
+
+  constructor(readonly build: Build, readonly kernels: KernelExports, readonly features: EngineFeatures,
+    readonly relaxedProbe: RelaxedDotProbe, readonly dotMode: RelaxedDotMode) {
+    this.memory = kernels.memory;
+    this.heap = new BumpAllocator(this.memory, kernels.heap_base());
+  }
+
+  alloc(bytes: number): number {
+    return this.heap.alloc(bytes);
+  }
+
+  get allocatedBytes(): number {
+    return this.heap.allocatedBytes;
+  }
+
+  /** Copies typed-array bytes into fresh linear memory. */
+  private place(data: ArrayBufferView | ArrayBuffer): number {
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data)
+      : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const ptr = this.alloc(bytes.byteLength);
+    new Uint8Array(this.memory.buffer, ptr, bytes.byteLength).set(bytes);
+    return ptr;
+  }
+
+  private placeF32Padded(values: ArrayLike<number> | null, n: number, np: number): number {
+    const a = new Float32Array(np);
+    if (values) for (let i = 0; i < n; i++) a[i] = values[i]!;
+    return this.place(a);
+  }
+
+  private get relaxed(): boolean {
+    return this.dotMode !== 'none';
+  }
+
+  /** Activation encoding for the relaxed dot: XOR 0x80 (u8) on VNNI-like engines, none on SDOT-like. */
+  private get flip(): number {
+    return this.dotMode === 'usdot' ? 0x80 : 0;
+  }
+
+  /** The value the relaxed GEMM effectively multiplies for an activation equal to zp. */
+  private foldOffset(zp: number): number {
+    return this.dotMode === 'usdot' ? zp + 128 : zp;
+  }
+
+  // ---- GEMM-based convolution (int8 and hybrid share the packing) ----
+
+  private packConvGemm(geom: ConvGeometry, weights: Int8Array) {
+    const n = geom.outC, k = geom.kH * geom.kW * geom.inC;
+    const np = roundUp(n, 8);
+    const kp = roundUp(k, this.relaxed ? 8 : 4);
+    const packed = this.relaxed ? packGemmC4I8(weights, n, k, kp, np) : packGemmC2I16(weights, n, k, kp, np);
+    const m = geom.outH * geom.outW;
+    const aPtr = this.alloc(m * kp * (this.relaxed ? 1 : 2));
+    return { n, k, np, kp, m, bPtr: this.place(packed), aPtr };
+  }
+
+  private im2col(geom: ConvGeometry, input: number, zp: number, aPtr: number, kp: number): void {
+    if (this.relaxed) this.kernels.qs8_im2col_u8(input, ...CONV_ARGS(geom), zp, this.flip, aPtr, kp);
+    else this.kernels.qs8_im2col_i16(input, ...CONV_ARGS(geom), zp, aPtr, kp);
+  }
+
+  private gemm(): KernelExports['qs8_gemm'] {
+    return this.relaxed ? this.kernels.qs8_gemm_relaxed : this.kernels.qs8_gemm;
+  }
+
+  private gemv(): KernelExports['qs8_gemv'] {
+    return this.relaxed ? this.kernels.qs8_gemv_relaxed : this.kernels.qs8_gemv;
+  }
+
+  conv2dQS8(geom: ConvGeometry, params: QuantizedParams): PreparedOp {
+    checkConv(geom, params.weights.length);
+    checkQuantized(params, geom.outC);
+    const g = this.packConvGemm(geom, params.weights);
+    const bias = foldedBias(params.bias, g.n, this.relaxed ? this.foldOffset(params.inputZeroPoint) : 0, params.weights, g.k);
+    const mults = channelMultipliers(params.inputScale, params.weightScales, params.outputScale, g.n, false);
+    const chan = this.place(channelParamBlock(g.np, bias, mults));
+    const inStride = geom.inH * geom.inW * geom.inC, outStride = g.m * g.n;
+    const { inputZeroPoint: inZp, outputZeroPoint: outZp, activationMin: lo, activationMax: hi } = params;
+    const gemm = this.gemm();
+    return {
+      run: (inputPtr: number, outputPtr: number) => {
+        for (let b = 0; b < geom.batch; b++) {
+          this.im2col(geom, inputPtr + b * inStride, inZp, g.aPtr, g.kp);
+          gemm(g.aPtr, g.kp, g.m, g.bPtr, g.n, chan, g.np, outputPtr + b * outStride, g.n, outZp, lo, hi, 0);
+        }
+      },
+    };
+  }
+
+  depthwiseConv2dQS8(geom: DepthwiseGeometry, params: QuantizedParams): PreparedOp {
+    checkDepthwise(geom, params.weights.length);
+    checkQuantized(params, geom.outC);
+    const { wPtr, cp, np } = this.packDepthwiseInt(geom, params.weights);
+    const mults = channelMultipliers(params.inputScale, params.weightScales, params.outputScale, geom.outC, false);
+    const chan = this.place(channelParamBlock(np, params.bias ?? new Int32Array(geom.outC), mults));
+    const inStride = geom.inH * geom.inW * geom.inC, outStride = geom.outH * geom.outW * geom.outC;
+    const { inputZeroPoint: inZp, outputZeroPoint: outZp, activationMin: lo, activationMax: hi } = params;
+    return {
+      run: (inputPtr: number, outputPtr: number) => {
+        for (let b = 0; b < geom.batch; b++) {
+          this.kernels.qs8_dwconv(inputPtr + b * inStride, ...CONV_ARGS(geom), geom.depthMultiplier, inZp,
+            wPtr, cp, chan, np, outputPtr + b * outStride, outZp, lo, hi, 0);
+        }
+      },
+    };
+  }
+
+  private packDepthwiseInt(geom: DepthwiseGeometry, weights: Int8Array) {
+    const taps = geom.kH * geom.kW, cp = roundUp(geom.outC, 4), np = roundUp(geom.outC, 8);
+    const w = new Int32Array(taps * cp);
+    for (let t = 0; t < taps; t++) for (let c = 0; c < geom.outC; c++) w[t * cp + c] = weights[t * geom.outC + c]!;
+    return { wPtr: this.place(w), cp, np };
+  }
+
+  fullyConnectedQS8(geom: FcGeometry, params: QuantizedParams): PreparedOp {
+    checkFc(geom, params.weights.length);
+    checkQuantized(params, geom.outFeatures);
+    const n = geom.outFeatures, k = geom.inFeatures, kp = roundUp(k, 16), np = roundUp(n, 8);
+    const wPtr = this.place(padRows(params.weights, n, k, kp, np));
+    const bias = foldedBias(params.bias, n, this.relaxed ? this.foldOffset(params.inputZeroPoint) : 0, params.weights, k);
+    const mults = channelMultipliers(params.inputScale, params.weightScales, params.outputScale, n,
+      params.weightScales.length === 1);
+    const chan = this.place(channelParamBlock(np, bias, mults));
+    const xPtr = this.alloc(kp * (this.relaxed ? 1 : 2));
+    const { inputZeroPoint: inZp, outputZeroPoint: outZp, activationMin: lo, activationMax: hi } = params;
+    const row: ConvGeometry = fcRowGeometry(k);
+    const gemv = this.gemv();
+    return {
+      run: (inputPtr: number, outputPtr: number) => {
+        for (let b = 0; b < geom.batch; b++) {
+          this.im2col(row, inputPtr + b * k, inZp, xPtr, kp);
+          gemv(xPtr, kp, wPtr, n, chan, np, outputPtr + b * n, outZp, lo, hi, 0);
+        }
+      },
+    };
+  }
+
+  // ---- hybrid (dynamic-range): float in/out, int8 weights, input quantized on every run ----
+
+  /** Per-run quantization of `count` floats at src into q; returns [scale, zeroPoint]. */
+  private quantizer(asymmetric: boolean): (src: number, count: number, q: number) => number {
+    return asymmetric
+      ? (src, count, q) => this.kernels.f32_quantize_asymmetric(src, count, q)
+      : (src, count, q) => this.kernels.f32_quantize_symmetric(src, count, q);
+  }
+
+  private hybridCommon(n: number, np: number, params: HybridParams, weightsK: number) {
+    const scales = new Float32Array(np);
+    for (let c = 0; c < n; c++) scales[c] = params.weightScales.length === 1 ? params.weightScales[0]! : params.weightScales[c]!;
+    return {
+      wscalePtr: this.place(scales),
+      biasPtr: this.placeF32Padded(params.bias, n, np),
+      rowsumPtr: this.place(padI32(rowSums(params.weights, n, weightsK), np)),
+      chan: this.place(channelParamBlock(np, new Int32Array(0), null)),
+    };
+  }
+
+  conv2dHybrid(geom: ConvGeometry, params: HybridParams): PreparedOp {
+    checkConv(geom, params.weights.length);
+    checkHybrid(params, geom.outC);
+    const g = this.packConvGemm(geom, params.weights);
+    const h = this.hybridCommon(g.n, g.np, params, g.k);
+    const inCount = geom.inH * geom.inW * geom.inC;
+    const qPtr = this.alloc(inCount);
+    const accPtr = this.alloc(g.m * g.n * 4);
+    // TFLite routes a filter with distinct per-channel scales to HybridConvPerChannel ((acc·ws)·sf),
+    // and everything else to the per-tensor kernel (acc·(sf·ws)).
+    const distinct = params.weightScales.length > 1 && params.weightScales.some((s) => s !== params.weightScales[0]);
+    const order = distinct ? 0 : 1;
+    const quantize = this.quantizer(params.asymmetricQuantizeInputs);
+    const asym = params.asymmetricQuantizeInputs;
+    const gemm = this.gemm();
+    const { activationMin: lo, activationMax: hi } = params;
+    return {
+      run: (inputPtr: number, outputPtr: number) => {
+        for (let b = 0; b < geom.batch; b++) {
+          const sf = quantize(inputPtr + b * inCount * 4, inCount, qPtr);
+          const zp = asym ? this.kernels.quantize_last_zero_point() : 0;
+          this.im2col(geom, qPtr, zp, g.aPtr, g.kp);
+          gemm(g.aPtr, g.kp, g.m, g.bPtr, g.n, h.chan, g.np, accPtr, g.n * 4, 0, 0, 0, 1);
+          const corr = this.relaxed ? this.foldOffset(zp) : 0;
+          this.kernels.hybrid_epilogue(accPtr, g.m, g.n, h.rowsumPtr, corr, zp, sf, h.wscalePtr, order, h.biasPtr,
+            lo, hi, outputPtr + b * g.m * g.n * 4);
+        }
+      },
+    };
+  }
+
+  depthwiseConv2dHybrid(geom: DepthwiseGeometry, params: HybridParams): PreparedOp {
+    checkDepthwise(geom, params.weights.length);
+    checkHybrid(params, geom.outC);
+    const { wPtr, cp, np } = this.packDepthwiseInt(geom, params.weights);
+    const h = this.hybridCommon(geom.outC, np, params, 0);
+    const inCount = geom.inH * geom.inW * geom.inC;
+    const m = geom.outH * geom.outW, n = geom.outC;
+    const qPtr = this.alloc(inCount);
+    const accPtr = this.alloc(m * n * 4);
+    const quantize = this.quantizer(params.asymmetricQuantizeInputs);
+    const asym = params.asymmetricQuantizeInputs;
+    const { activationMin: lo, activationMax: hi } = params;
+    return {
+      run: (inputPtr: number, outputPtr: number) => {
+        for (let b = 0; b < geom.batch; b++) {
+          const sf = quantize(inputPtr + b * inCount * 4, inCount, qPtr);
+          const zp = asym ? this.kernels.quantize_last_zero_point() : 0;
+          // The kernel subtracts zp and skips padded taps, so acc is already Σ w·(q − zp): corr = 0.
+          this.kernels.qs8_dwconv(qPtr, ...CONV_ARGS(geom), geom.depthMultiplier, zp, wPtr, cp, h.chan, np,
+            accPtr, 0, 0, 0, 1);
+          this.kernels.hybrid_epilogue(accPtr, m, n, h.rowsumPtr, 0, zp, sf, h.wscalePtr, 1, h.biasPtr,
+            lo, hi, outputPtr + b * m * n * 4);
+        }
+      },
+    };
+  }
+
+  fullyConnectedHybrid(geom: FcGeometry, params: HybridParams): PreparedOp {
+    checkFc(geom, params.weights.length);
+    checkHybrid(params, geom.outFeatures);
+    const n = geom.outFeatures, k = geom.inFeatures, kp = roundUp(k, 16), np = roundUp(n, 8);
+    const wPtr = this.place(padRows(params.weights, n, k, kp, np));
+    const h = this.hybridCommon(n, np, params, k);
+    const qPtr = this.alloc(k);
+    const xPtr = this.alloc(kp * (this.relaxed ? 1 : 2));
+    const accPtr = this.alloc(np * 4);
+    const row = fcRowGeometry(k);
+    const quantize = this.quantizer(params.asymmetricQuantizeInputs);
+    const asym = params.asymmetricQuantizeInputs;
+    const gemv = this.gemv();
+    const { activationMin: lo, activationMax: hi } = params;
+    return {
+      run: (inputPtr: number, outputPtr: number) => {
+        for (let b = 0; b < geom.batch; b++) {
+          const sf = quantize(inputPtr + b * k * 4, k, qPtr);
+          const zp = asym ? this.kernels.quantize_last_zero_point() : 0;
+          this.im2col(row, qPtr, zp, xPtr, kp);
+          gemv(xPtr, kp, wPtr, n, h.chan, np, accPtr, 0, 0, 0, 1);
+          const corr = this.relaxed ? this.foldOffset(zp) : 0;
+          this.kernels.hybrid_epilogue(accPtr, 1, n, h.rowsumPtr, corr, zp, sf, h.wscalePtr, 2, h.biasPtr,
+            lo, hi, outputPtr + b * n * 4);
+        }
+      },
+    };
+  }
+
+  // ---- float32 ----
+
+  conv2dF32(geom: ConvGeometry, params: FloatParams): PreparedOp {
+    checkConv(geom, params.weights.length);
+    checkFloat(params, geom.outC);
+    const n = geom.outC, k = geom.kH * geom.kW * geom.inC, np = roundUp(n, 8), m = geom.outH * geom.outW;
+    const bPtr = this.place(packGemmF32(params.weights, n, k, np));
+    const biasPtr = this.placeF32Padded(params.bias, n, np);
+    const aPtr = this.alloc(m * k * 4);
+    const inStride = geom.inH * geom.inW * geom.inC * 4, outStride = m * n * 4;
+    const { activationMin: lo, activationMax: hi } = params;
+    return {
+      run: (inputPtr: number, outputPtr: number) => {
+        for (let b = 0; b < geom.batch; b++) {
+          this.kernels.f32_im2col(inputPtr + b * inStride, ...CONV_ARGS(geom), aPtr);
+          this.kernels.f32_gemm(aPtr, k, m, bPtr, n, biasPtr, lo, hi, outputPtr + b * outStride);
+        }
+      },
+    };
+  }
+
+  depthwiseConv2dF32(geom: DepthwiseGeometry, params: FloatParams): PreparedOp {
+    checkDepthwise(geom, params.weights.length);
+    checkFloat(params, geom.outC);
+    const taps = geom.kH * geom.kW, cp = roundUp(geom.outC, 4);
+    const w = new Float32Array(taps * cp);
+    for (let t = 0; t < taps; t++) for (let c = 0; c < geom.outC; c++) w[t * cp + c] = params.weights[t * geom.outC + c]!;
+    const wPtr = this.place(w);
+    const biasPtr = this.placeF32Padded(params.bias, geom.outC, cp);
+    const inStride = geom.inH * geom.inW * geom.inC * 4, outStride = geom.outH * geom.outW * geom.outC * 4;
+    const { activationMin: lo, activationMax: hi } = params;
+    return {
+      run: (inputPtr: number, outputPtr: number) => {
+        for (let b = 0; b < geom.batch; b++) {
+          this.kernels.f32_dwconv(inputPtr + b * inStride, ...CONV_ARGS(geom), geom.depthMultiplier, wPtr, cp,
+            biasPtr, lo, hi, outputPtr + b * outStride);
+        }
+      },
+    };
+  }
+
+  fullyConnectedF32(geom: FcGeometry, params: FloatParams): PreparedOp {
+    checkFc(geom, params.weights.length);
+    checkFloat(params, geom.outFeatures);
+    const n = geom.outFeatures, k = geom.inFeatures, kp = roundUp(k, 4), np = roundUp(n, 4);
+    const wPtr = this.place(padRows(params.weights, n, k, kp, np));
+    const biasPtr = this.placeF32Padded(params.bias, n, np);
+    const { activationMin: lo, activationMax: hi } = params;
+    return {
+      run: (inputPtr: number, outputPtr: number) => {
+        for (let b = 0; b < geom.batch; b++) {
+          this.kernels.f32_gemv(inputPtr + b * k * 4, k, kp, wPtr, n, biasPtr, lo, hi, outputPtr + b * n * 4);
+        }
+      },
+    };
+  }
+}
+
+/** FC input row as a 1×1 "image" with K channels, so im2col does the widening / encoding. */
+function fcRowGeometry(k: number): ConvGeometry {
+  return { batch: 1, inH: 1, inW: 1, inC: k, outH: 1, outW: 1, outC: 0, kH: 1, kW: 1,
+    strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0 };
+}
+
+/** bias[c] − offset·Σw[c]: folds the relaxed-dot activation offset into the int32 bias. */
+function foldedBias(bias: Int32Array | null, n: number, offset: number, weights: Int8Array, k: number): Int32Array {
+  const out = new Int32Array(n);
+  const sums = offset !== 0 ? rowSums(weights, n, k) : null;
+  for (let c = 0; c < n; c++) out[c] = ((bias ? bias[c]! : 0) - (sums ? Math.imul(offset, sums[c]!) : 0)) | 0;
+  return out;
+}
+
+function padI32(a: Int32Array, n: number): Int32Array {
+  const out = new Int32Array(n);
+  out.set(a);
+  return out;
+}
+
+/**
+ * Verifies on an instance that the relaxed GEMM and GEMV, fed the `mode` activation encoding, give exact
+ * int32 results for full-range operands (incl. −128 and 127 on both sides). Any mismatch → not used.
+ */
+function verifyRelaxedKernels(k: KernelExports, mode: RelaxedDotMode): boolean {
+  const heap = new BumpAllocator(k.memory, k.heap_base());
+  const put = (a: Int8Array | Int32Array | ArrayBuffer): number => {
+    const bytes = a instanceof ArrayBuffer ? new Uint8Array(a) : new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    const ptr = heap.alloc(bytes.length);
+    new Uint8Array(k.memory.buffer, ptr, bytes.length).set(bytes);
+    return ptr;
+  };
+  let seed = 12345;
+  const rnd = () => (((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 16) << 24) >> 24;
+  const m = 5, n = 11, kk = 37, zp = -3;
+  const flip = mode === 'usdot' ? 0x80 : 0, offset = mode === 'usdot' ? zp + 128 : zp;
+  const w = new Int8Array(n * kk).map((_, i) => (i % 7 === 0 ? -128 : i % 5 === 0 ? 127 : rnd()));
+  const x = new Int8Array(m * kk).map((_, i) => (i % 3 === 0 ? -128 : i % 4 === 0 ? 127 : rnd()));
+  const expected = new Int32Array(m * n);
+  for (let r = 0; r < m; r++) for (let c = 0; c < n; c++) {
+    let s = 0;
+    for (let i = 0; i < kk; i++) s += w[c * kk + i]! * (x[r * kk + i]! - zp);
+    expected[r * n + c] = s;
+  }
+  const np = roundUp(n, 8);
+  const chan = put(channelParamBlock(np, foldedBias(null, n, offset, w, kk), null));
+  const xPtr = put(x);
+  // GEMM: the m rows as m pixels of a 1×m image with kk channels.
+  const kp = roundUp(kk, 8);
+  const bPtr = put(packGemmC4I8(w, n, kk, kp, np));
+  const aPtr = heap.alloc(m * kp);
+  const cPtr = heap.alloc(m * n * 4);
+  k.qs8_im2col_u8(xPtr, 1, m, kk, 1, m, 1, 1, 1, 1, 1, 1, 0, 0, zp, flip, aPtr, kp);
+  k.qs8_gemm_relaxed(aPtr, kp, m, bPtr, n, chan, np, cPtr, n * 4, 0, 0, 0, 1);
+  const gemmOut = new Int32Array(k.memory.buffer, cPtr, m * n);
+  for (let i = 0; i < m * n; i++) if (gemmOut[i] !== expected[i]) return false;
+  // GEMV, row by row.
+  const kv = roundUp(kk, 16);
+  const wPtr = put(padRows(w, n, kk, kv, np));
+  const vPtr = heap.alloc(kv);
+  const yPtr = heap.alloc(np * 4);
+  for (let r = 0; r < m; r++) {
+    k.qs8_im2col_u8(xPtr + r * kk, 1, 1, kk, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, zp, flip, vPtr, kv);
+    k.qs8_gemv_relaxed(vPtr, kv, wPtr, n, chan, np, yPtr, 0, 0, 0, 1);
+    const y = new Int32Array(k.memory.buffer, yPtr, n);
+    for (let c = 0; c < n; c++) if (y[c] !== expected[r * n + c]) return false;
+  }
+  return true;
+}
+
+export async function createKernelRuntime(options: KernelRuntimeOptions = {}): Promise<KernelRuntimeEx> {
+  const loaded = await loadKernels(options.backend ?? 'auto');
+  let dotMode: RelaxedDotMode = loaded.relaxedProbe.mode;
+  if (dotMode !== 'none') {
+    // Second, independent proof on the real kernels, in a throw-away instance (own memory).
+    const scratch = await instantiateBuild('relaxed');
+    if (!verifyRelaxedKernels(scratch, dotMode)) dotMode = 'none';
+  }
+  return new Runtime(loaded.build, loaded.exports, loaded.features, loaded.relaxedProbe, dotMode);
+}

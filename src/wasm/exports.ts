@@ -1,0 +1,47 @@
+// Typed view of the functions every build exports (assembly/index.ts). Pointers are byte offsets.
+export interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  build_id(): number;
+  heap_base(): number;
+  relaxed_dot_probe(a: number, b: number, acc: number): number;
+  qs8_mac_peak(iters: number, seed: number, useRelaxed: number): number;
+  qs8_mac_peak_macs_per_iter(useRelaxed: number): number;
+
+  qs8_im2col_i16(input: number, inH: number, inW: number, inC: number, outH: number, outW: number,
+    kH: number, kW: number, strideH: number, strideW: number, dilH: number, dilW: number,
+    padTop: number, padLeft: number, zp: number, a: number, kp: number): void;
+  qs8_im2col_u8(input: number, inH: number, inW: number, inC: number, outH: number, outW: number,
+    kH: number, kW: number, strideH: number, strideW: number, dilH: number, dilW: number,
+    padTop: number, padLeft: number, zp: number, flip: number, a: number, kp: number): void;
+  f32_im2col(input: number, inH: number, inW: number, inC: number, outH: number, outW: number,
+    kH: number, kW: number, strideH: number, strideW: number, dilH: number, dilW: number,
+    padTop: number, padLeft: number, a: number): void;
+
+  qs8_gemm(a: number, kp: number, m: number, b: number, n: number, chan: number, np: number,
+    c: number, cStride: number, outZp: number, outMin: number, outMax: number, mode: number): void;
+  qs8_gemm_relaxed(a: number, kp: number, m: number, b: number, n: number, chan: number, np: number,
+    c: number, cStride: number, outZp: number, outMin: number, outMax: number, mode: number): void;
+  qs8_gemv(x: number, kp: number, w: number, n: number, chan: number, np: number,
+    out: number, outZp: number, outMin: number, outMax: number, mode: number): void;
+  qs8_gemv_relaxed(x: number, kp: number, w: number, n: number, chan: number, np: number,
+    out: number, outZp: number, outMin: number, outMax: number, mode: number): void;
+  qs8_dwconv(input: number, inH: number, inW: number, inC: number, outH: number, outW: number,
+    kH: number, kW: number, strideH: number, strideW: number, dilH: number, dilW: number,
+    padTop: number, padLeft: number, mult: number, inZp: number, w: number, cp: number,
+    chan: number, np: number, out: number, outZp: number, outMin: number, outMax: number, mode: number): void;
+
+  f32_quantize_symmetric(src: number, n: number, dst: number): number;
+  f32_quantize_asymmetric(src: number, n: number, dst: number): number;
+  quantize_last_zero_point(): number;
+  hybrid_epilogue(acc: number, m: number, n: number, rowsum: number, corr: number, zp: number, sf: number,
+    wscale: number, order: number, bias: number, actMin: number, actMax: number, out: number): void;
+
+  f32_gemm(a: number, k: number, m: number, b: number, n: number, bias: number,
+    actMin: number, actMax: number, c: number): void;
+  f32_gemv(x: number, k: number, kp: number, w: number, n: number, bias: number,
+    actMin: number, actMax: number, out: number): void;
+  f32_dwconv(input: number, inH: number, inW: number, inC: number, outH: number, outW: number,
+    kH: number, kW: number, strideH: number, strideW: number, dilH: number, dilW: number,
+    padTop: number, padLeft: number, mult: number, w: number, cp: number, bias: number,
+    actMin: number, actMax: number, out: number): void;
+}

@@ -1,0 +1,84 @@
+// Picks and instantiates one of the three embedded builds.
+import { simd as detectSimd, relaxedSimd as detectRelaxedSimd } from 'wasm-feature-detect';
+import { scalarWasm, simdWasm, relaxedWasm } from './builds.generated.js';
+import { decodeBase64 } from './base64.js';
+import { BackendUnavailableError } from './errors.js';
+import type { KernelExports } from './exports.js';
+import { probeRelaxedDot, type RelaxedDotProbe } from './probe.js';
+
+export type Build = 'scalar' | 'simd' | 'relaxed';
+export type BackendChoice = Build | 'auto';
+
+const EMBEDDED: Record<Build, string> = { scalar: scalarWasm, simd: simdWasm, relaxed: relaxedWasm };
+const BUILD_IDS: Record<Build, number> = { scalar: 0, simd: 1, relaxed: 2 };
+
+export interface EngineFeatures {
+  readonly simd: boolean;
+  readonly relaxedSimd: boolean;
+}
+
+let cachedModules: Partial<Record<Build, Promise<WebAssembly.Module>>> = {};
+
+/** Feature detection: wasm-feature-detect's probes, confirmed by validating the embedded build itself. */
+export async function detectFeatures(): Promise<EngineFeatures> {
+  const [simd, relaxedSimd] = await Promise.all([detectSimd(), detectRelaxedSimd()]);
+  return {
+    simd: simd && WebAssembly.validate(buildBytes('simd')),
+    relaxedSimd: relaxedSimd && WebAssembly.validate(buildBytes('relaxed')),
+  };
+}
+
+function buildBytes(build: Build): Uint8Array<ArrayBuffer> {
+  return decodeBase64(EMBEDDED[build]) as Uint8Array<ArrayBuffer>;
+}
+
+function compile(build: Build): Promise<WebAssembly.Module> {
+  return (cachedModules[build] ??= WebAssembly.compile(buildBytes(build)));
+}
+
+/** Test hook: forget compiled modules (e.g. after changing V8 flags). */
+export function clearModuleCache(): void {
+  cachedModules = {};
+}
+
+export interface LoadedKernels {
+  readonly build: Build;
+  readonly exports: KernelExports;
+  readonly relaxedProbe: RelaxedDotProbe;
+  readonly features: EngineFeatures;
+}
+
+/** A fresh instance (own memory) of one build. */
+export async function instantiateBuild(build: Build): Promise<KernelExports> {
+  const instance = await WebAssembly.instantiate(await compile(build), {});
+  const exports = instance.exports as unknown as KernelExports;
+  if (exports.build_id() !== BUILD_IDS[build]) throw new Error(`embedded ${build} build reports id ${exports.build_id()}`);
+  return exports;
+}
+
+/**
+ * 'auto' picks relaxed > simd > scalar. Relaxed is taken only if its relaxed dot passes the in-range
+ * self-test with a non-zero accumulator (fails on Node 20's Liftoff); otherwise SIMD.
+ * A forced build the engine cannot run throws BackendUnavailableError.
+ */
+export async function loadKernels(choice: BackendChoice = 'auto'): Promise<LoadedKernels> {
+  if (!['auto', 'scalar', 'simd', 'relaxed'].includes(choice)) {
+    throw new TypeError(`backend must be 'auto', 'scalar', 'simd' or 'relaxed', got ${String(choice)}`);
+  }
+  const features = await detectFeatures();
+  if (choice === 'relaxed' && !features.relaxedSimd) {
+    throw new BackendUnavailableError('backend "relaxed" needs WebAssembly relaxed SIMD, which this engine does not ' +
+      'support (Node 20 needs --experimental-wasm-relaxed-simd; Node ≥ 22 and Chrome ≥ 114 have it)');
+  }
+  if (choice === 'simd' && !features.simd) {
+    throw new BackendUnavailableError('backend "simd" needs WebAssembly SIMD (fixed-width 128-bit), which this engine does not support');
+  }
+  if (choice === 'auto' && features.relaxedSimd) {
+    const exports = await instantiateBuild('relaxed');
+    const relaxedProbe = probeRelaxedDot(exports);
+    if (relaxedProbe.inRangeExact) return { build: 'relaxed', exports, relaxedProbe, features };
+  }
+  const build: Build = choice !== 'auto' ? choice : features.simd ? 'simd' : 'scalar';
+  const exports = await instantiateBuild(build);
+  return { build, exports, relaxedProbe: probeRelaxedDot(exports), features };
+}
