@@ -1,0 +1,562 @@
+"""Builds the op zoo: small seeded Keras models covering every op/option i8x16 supports, converted in
+every TFLite mode, with BUILTIN_REF golden outputs. Writes test/fixtures/zoo/ (see test/fixtures/README.md).
+
+Usage: python/.venv/bin/python python/make_zoo.py [--only NAME[,NAME...]]
+"""
+import argparse
+import contextlib
+import io
+import warnings
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sys
+from pathlib import Path
+
+os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
+os.environ.setdefault('TF_ENABLE_ONEDNN_OPTS', '0')
+
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+import keras  # noqa: E402
+from keras import layers, ops  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ref_interpreter  # noqa: E402
+import tflite_inspect  # noqa: E402
+
+warnings.filterwarnings('ignore', message='.*tf.lite.Interpreter is deprecated.*')
+tf.config.threading.set_intra_op_parallelism_threads(1)
+tf.config.threading.set_inter_op_parallelism_threads(1)
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / 'test' / 'fixtures' / 'zoo'
+SAMPLES = 2          # golden samples per case
+CALIB = 48           # representative-dataset size for full-int8
+
+
+# ---------------------------------------------------------------- zoo definition
+# Each entry: name -> (builder, expected ops in the float32 file, input ranges, flags).
+# Weight tensors need >= 1024 elements for dynamic-range to quantize them (smaller stay float), so the
+# conv/dw/fc models are sized to cross that threshold.
+
+def inp(shape, name, batch=1):
+    return keras.Input(shape, batch_size=batch, name=name)
+
+
+def m_conv_same_relu():
+    x = inp((9, 9, 8), 'x')
+    return keras.Model(x, layers.Conv2D(16, 3, padding='same', activation='relu')(x))
+
+
+def m_conv_valid_s2_relu6():
+    x = inp((11, 11, 8), 'x')
+    return keras.Model(x, layers.Conv2D(16, 3, strides=2, padding='valid', activation='relu6')(x))
+
+
+def m_conv_dilated_nobias():
+    x = inp((12, 12, 8), 'x')
+    return keras.Model(x, layers.Conv2D(16, 3, dilation_rate=2, padding='same', use_bias=False)(x))
+
+
+def m_conv_1x1():
+    x = inp((6, 6, 32), 'x')
+    return keras.Model(x, layers.Conv2D(32, 1, activation='relu')(x))
+
+
+def m_conv_nonsquare():
+    # non-square kernel, asymmetric strides, odd SAME padding (extra pixel after)
+    x = inp((13, 10, 8), 'x')
+    return keras.Model(x, layers.Conv2D(12, (3, 5), strides=(2, 1), padding='same', activation='relu')(x))
+
+
+def m_conv_k8s4():
+    # the seed's first-layer geometry (8x8 stride 4 VALID) on a small input
+    x = inp((28, 28, 2), 'x')
+    return keras.Model(x, layers.Conv2D(8, 8, strides=4, activation='relu')(x))
+
+
+def m_dw_same_relu():
+    x = inp((8, 8, 128), 'x')
+    return keras.Model(x, layers.DepthwiseConv2D(3, padding='same', activation='relu')(x))
+
+
+def m_dw_m2_valid_s2():
+    x = inp((9, 9, 64), 'x')
+    return keras.Model(x, layers.DepthwiseConv2D(3, strides=2, depth_multiplier=2, padding='valid',
+                                                 activation='relu6')(x))
+
+
+def m_dw_dilated_nobias():
+    x = inp((10, 10, 128), 'x')
+    return keras.Model(x, layers.DepthwiseConv2D(3, dilation_rate=2, padding='same', use_bias=False)(x))
+
+
+def m_dw_m3_same_s2():
+    # multiplier 3, stride 2 SAME with even input (pad after only)
+    x = inp((8, 8, 48), 'x')
+    return keras.Model(x, layers.DepthwiseConv2D(3, strides=2, depth_multiplier=3, padding='same')(x))
+
+
+def m_fc_bias_relu():
+    x = inp((64,), 'x')
+    return keras.Model(x, layers.Dense(32, activation='relu')(x))
+
+
+def m_fc_nobias():
+    x = inp((64,), 'x')
+    return keras.Model(x, layers.Dense(32, use_bias=False)(x))
+
+
+def m_fc_keepdims():
+    # Dense on a rank-3 tensor -> FULLY_CONNECTED keep_num_dims=true, 4 rows
+    x = inp((4, 64), 'x')
+    return keras.Model(x, layers.Dense(32)(x))
+
+
+def m_fc_batch4():
+    # fixed batch 4 -> 4 rows, keep_num_dims=false
+    x = inp((64,), 'x', batch=4)
+    return keras.Model(x, layers.Dense(32, activation='relu')(x))
+
+
+def m_flatten_fc():
+    # Flatten changes the last dim, so a RESHAPE stays before the FC (as in the seed)
+    x = inp((4, 4, 8), 'x')
+    h = layers.Flatten()(x)
+    h = layers.Dense(16, activation='relu')(h)
+    return keras.Model(x, layers.Dense(5)(h))
+
+
+def m_reshape():
+    x = inp((4, 6, 2), 'x')
+    h = layers.Reshape((8, 6))(x)
+    return keras.Model(x, layers.Dense(3)(h))
+
+
+def m_pool_max_valid():
+    x = inp((8, 8, 4), 'x')
+    return keras.Model(x, layers.MaxPooling2D(2)(x))
+
+
+def m_pool_max_same_s2():
+    x = inp((9, 9, 4), 'x')
+    return keras.Model(x, layers.MaxPooling2D(3, strides=2, padding='same')(x))
+
+
+def m_pool_avg_valid():
+    x = inp((8, 8, 4), 'x')
+    return keras.Model(x, layers.AveragePooling2D((2, 3), strides=(2, 1))(x))
+
+
+def m_pool_avg_same():
+    # SAME average pooling divides by the in-image tap count at the border
+    x = inp((9, 9, 4), 'x')
+    return keras.Model(x, layers.AveragePooling2D(3, strides=2, padding='same')(x))
+
+
+def m_add_broadcast():
+    a, b = inp((4, 4, 8), 'a'), inp((1, 1, 8), 'b')
+    return keras.Model([a, b], ops.add(a, b))
+
+
+def m_add_same_relu():
+    a, b = inp((4, 4, 8), 'a'), inp((4, 4, 8), 'b')
+    return keras.Model([a, b], layers.ReLU()(layers.Add()([a, b])))
+
+
+def m_mul_broadcast():
+    a, b = inp((4, 4, 8), 'a'), inp((4, 1, 8), 'b')
+    return keras.Model([a, b], ops.multiply(a, b))
+
+
+def m_sub_broadcast():
+    a, b = inp((4, 4, 8), 'a'), inp((1, 4, 1), 'b')
+    return keras.Model([a, b], ops.subtract(a, b))
+
+
+def m_const_arith():
+    # elementwise ops with constant operands (float16 mode turns them into DEQUANTIZE'd fp16 constants)
+    x = inp((4, 4, 8), 'x')
+    rng = np.random.default_rng(7)
+    c1 = rng.uniform(-1, 1, (1, 1, 1, 8)).astype(np.float32)
+    c2 = rng.uniform(0.5, 1.5, (1, 4, 1, 8)).astype(np.float32)
+    c3 = rng.uniform(-1, 1, (1, 4, 4, 8)).astype(np.float32)
+    h = ops.add(x, c1)
+    h = ops.multiply(h, c2)
+    h = ops.subtract(c3, h)
+    return keras.Model(x, h)
+
+
+def m_softmax():
+    x = inp((16,), 'x')
+    return keras.Model(x, layers.Dense(10, activation='softmax')(x))
+
+
+def m_softmax_4d():
+    x = inp((3, 3, 8), 'x')
+    return keras.Model(x, layers.Softmax(axis=-1)(x))
+
+
+def m_concat():
+    a, b = inp((4, 4, 3), 'a'), inp((4, 4, 5), 'b')
+    return keras.Model([a, b], layers.Concatenate(axis=-1)([a, b]))
+
+
+def m_concat_axis1():
+    a, b = inp((2, 4, 3), 'a'), inp((3, 4, 3), 'b')
+    return keras.Model([a, b], layers.Concatenate(axis=1)([a, b]))
+
+
+def m_concat_requant():
+    # tanh's int8 output scale is fixed (1/128), x's is not: the converter must requantize one concat input
+    x = inp((4, 4, 4), 'x')
+    return keras.Model(x, layers.Concatenate(axis=-1)([layers.Activation('tanh')(x), x]))
+
+
+def m_pad():
+    x = inp((5, 5, 3), 'x')
+    return keras.Model(x, layers.ZeroPadding2D(((1, 2), (0, 1)))(x))
+
+
+def m_mean():
+    x = inp((6, 6, 8), 'x')
+    return keras.Model(x, layers.GlobalAveragePooling2D()(x))
+
+
+def m_mean_keepdims():
+    x = inp((6, 6, 8), 'x')
+    return keras.Model(x, layers.GlobalAveragePooling2D(keepdims=True)(x))
+
+
+def m_relu():
+    x = inp((4, 4, 8), 'x')
+    return keras.Model(x, layers.ReLU()(x))
+
+
+def m_relu6():
+    x = inp((4, 4, 8), 'x')
+    return keras.Model(x, layers.ReLU(max_value=6.0)(x))
+
+
+def m_leaky_relu():
+    x = inp((4, 4, 8), 'x')
+    return keras.Model(x, layers.LeakyReLU(negative_slope=0.2)(x))
+
+
+def m_logistic():
+    x = inp((4, 4, 8), 'x')
+    return keras.Model(x, layers.Activation('sigmoid')(x))
+
+
+def m_tanh():
+    x = inp((4, 4, 8), 'x')
+    return keras.Model(x, layers.Activation('tanh')(x))
+
+
+def m_hard_swish():
+    x = inp((4, 4, 8), 'x')
+    return keras.Model(x, layers.Activation('hard_swish')(x))
+
+
+def m_mixed_net():
+    # a small MobileNet-ish stack mixing ops; in dynamic-range mode the conv/1x1/dense weights (>= 1024
+    # elements) become hybrid while the small depthwise weight stays float
+    x = inp((16, 16, 8), 'x')
+    h = layers.Conv2D(16, 3, strides=2, padding='same', activation='relu6')(x)
+    h = layers.DepthwiseConv2D(3, padding='same')(h)
+    h = layers.Activation('hard_swish')(h)
+    h = layers.MaxPooling2D(2)(h)
+    h = layers.Conv2D(64, 1, activation='relu')(h)
+    h = layers.GlobalAveragePooling2D()(h)
+    h = layers.Dense(16)(h)
+    return keras.Model(x, layers.Softmax()(h))
+
+
+def m_two_outputs():
+    # one input, two outputs (run([x]) must return both, in subgraph output order)
+    x = inp((6, 6, 8), 'x')
+    h = layers.Conv2D(16, 3, padding='same', activation='relu')(x)
+    o1 = layers.GlobalAveragePooling2D()(h)
+    o2 = layers.Activation('tanh')(layers.MaxPooling2D(2)(h))
+    return keras.Model(x, [o1, o2])
+
+
+# name: (builder, expected ops in the float32 file, input range, has weights)
+ZOO = {
+    'conv_same_relu': (m_conv_same_relu, {'CONV_2D'}, 1.0, True),
+    'conv_valid_s2_relu6': (m_conv_valid_s2_relu6, {'CONV_2D'}, 2.0, True),
+    'conv_dilated_nobias': (m_conv_dilated_nobias, {'CONV_2D'}, 1.0, True),
+    'conv_1x1': (m_conv_1x1, {'CONV_2D'}, 1.0, True),
+    'conv_nonsquare': (m_conv_nonsquare, {'CONV_2D'}, 1.0, True),
+    'conv_k8s4': (m_conv_k8s4, {'CONV_2D'}, 1.0, True),
+    'dw_same_relu': (m_dw_same_relu, {'DEPTHWISE_CONV_2D'}, 1.0, True),
+    'dw_m2_valid_s2': (m_dw_m2_valid_s2, {'DEPTHWISE_CONV_2D'}, 2.0, True),
+    'dw_dilated_nobias': (m_dw_dilated_nobias, {'DEPTHWISE_CONV_2D'}, 1.0, True),
+    'dw_m3_same_s2': (m_dw_m3_same_s2, {'DEPTHWISE_CONV_2D'}, 1.0, True),
+    'fc_bias_relu': (m_fc_bias_relu, {'FULLY_CONNECTED'}, 1.0, True),
+    'fc_nobias': (m_fc_nobias, {'FULLY_CONNECTED'}, 1.0, True),
+    'fc_keepdims': (m_fc_keepdims, {'FULLY_CONNECTED'}, 1.0, True),
+    'fc_batch4': (m_fc_batch4, {'FULLY_CONNECTED'}, 1.0, True),
+    'flatten_fc': (m_flatten_fc, {'RESHAPE', 'FULLY_CONNECTED'}, 1.0, True),
+    'reshape': (m_reshape, {'RESHAPE', 'FULLY_CONNECTED'}, 1.0, True),
+    'pool_max_valid': (m_pool_max_valid, {'MAX_POOL_2D'}, 1.0, False),
+    'pool_max_same_s2': (m_pool_max_same_s2, {'MAX_POOL_2D'}, 1.0, False),
+    'pool_avg_valid': (m_pool_avg_valid, {'AVERAGE_POOL_2D'}, 1.0, False),
+    'pool_avg_same': (m_pool_avg_same, {'AVERAGE_POOL_2D'}, 1.0, False),
+    'add_broadcast': (m_add_broadcast, {'ADD'}, 1.0, False),
+    'add_same_relu': (m_add_same_relu, {'ADD'}, 1.0, False),
+    'mul_broadcast': (m_mul_broadcast, {'MUL'}, 1.0, False),
+    'sub_broadcast': (m_sub_broadcast, {'SUB'}, 1.0, False),
+    'const_arith': (m_const_arith, {'ADD', 'MUL', 'SUB'}, 1.0, True),
+    'softmax': (m_softmax, {'FULLY_CONNECTED', 'SOFTMAX'}, 2.0, True),
+    'softmax_4d': (m_softmax_4d, {'SOFTMAX'}, 3.0, False),
+    'concat': (m_concat, {'CONCATENATION'}, 1.0, False),
+    'concat_axis1': (m_concat_axis1, {'CONCATENATION'}, 1.0, False),
+    'concat_requant': (m_concat_requant, {'CONCATENATION', 'TANH'}, 3.0, False),
+    'pad': (m_pad, {'PAD'}, 1.0, False),
+    'mean': (m_mean, {'MEAN'}, 1.0, False),
+    'mean_keepdims': (m_mean_keepdims, {'MEAN'}, 1.0, False),
+    'relu': (m_relu, {'RELU'}, 4.0, False),
+    'relu6': (m_relu6, {'RELU6'}, 8.0, False),
+    'leaky_relu': (m_leaky_relu, {'LEAKY_RELU'}, 4.0, False),
+    'logistic': (m_logistic, {'LOGISTIC'}, 6.0, False),
+    'tanh': (m_tanh, {'TANH'}, 3.0, False),
+    'hard_swish': (m_hard_swish, {'HARD_SWISH'}, 5.0, False),
+    'mixed_net': (m_mixed_net, {'CONV_2D', 'DEPTHWISE_CONV_2D', 'HARD_SWISH', 'MAX_POOL_2D', 'MEAN',
+                                'FULLY_CONNECTED', 'SOFTMAX'}, 1.0, True),
+    'two_outputs': (m_two_outputs, {'CONV_2D', 'MEAN', 'MAX_POOL_2D', 'TANH'}, 1.0, True),
+}
+
+
+# ---------------------------------------------------------------- conversion
+
+def _converter(model):
+    return tf.lite.TFLiteConverter.from_keras_model(model)
+
+
+def _rep(calib):
+    def gen():
+        for sample in calib:
+            yield list(sample)
+    return gen
+
+
+def convert(model, variant, calib):
+    # the Keras exporter prints its endpoints to stdout; keep the log readable
+    with contextlib.redirect_stdout(io.StringIO()):
+        return _convert(model, variant, calib)
+
+
+def _convert(model, variant, calib):
+    c = _converter(model)
+    if variant == 'float32':
+        pass
+    elif variant in ('dynamic_int8', 'dynamic_int8_pt', 'dynamic_int8_legacy_pt'):
+        c.optimizations = [tf.lite.Optimize.DEFAULT]
+        c.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
+        if variant.endswith('_pt'):
+            c._experimental_disable_per_channel = True
+        if 'legacy' in variant:
+            c.experimental_new_dynamic_range_quantizer = False
+    elif variant == 'float16':
+        c.optimizations = [tf.lite.Optimize.DEFAULT]
+        c.target_spec.supported_types = [tf.float16]
+    elif variant in ('int8', 'int8_fio', 'int8_pt'):
+        c.optimizations = [tf.lite.Optimize.DEFAULT]
+        c.representative_dataset = _rep(calib)
+        c.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+        if variant != 'int8_fio':
+            c.inference_input_type = tf.int8
+            c.inference_output_type = tf.int8
+        if variant == 'int8_pt':
+            c._experimental_disable_per_channel = True
+            c._experimental_disable_per_channel_quantization_for_dense_layers = True
+    else:
+        raise ValueError(variant)
+    return c.convert()
+
+
+VARIANTS_ALL = ['float32', 'dynamic_int8', 'float16', 'int8', 'int8_fio']
+VARIANTS_WEIGHTS = ['dynamic_int8_pt', 'int8_pt']
+# the legacy (pre-MLIR) dynamic-range quantizer with per-tensor weights emits DEQUANTIZE(int8 const) -> float
+# DEPTHWISE_CONV_2D: the only converter path found that feeds an int8 constant DEQUANTIZE to a supported op
+VARIANTS_LEGACY = ['dynamic_int8_legacy_pt']
+LEGACY_MODELS = ('dw_same_relu', 'dw_m2_valid_s2', 'dw_dilated_nobias', 'dw_m3_same_s2', 'mixed_net')
+
+
+# ---------------------------------------------------------------- goldens
+
+def quantize(x, scale, zp, dtype):
+    # TFLite reference QUANTIZE: round half away from zero, then clamp
+    info = np.iinfo(dtype)
+    q = np.trunc(x / np.float32(scale) + np.copysign(0.5, x)).astype(np.int64) + zp
+    return np.clip(q, info.min, info.max).astype(dtype)
+
+
+def run_goldens(content, float_inputs):
+    """float_inputs: list over samples of list over Keras inputs (float32). Returns (fed, outputs, details)."""
+    it = ref_interpreter(content)
+    ins, outs = it.get_input_details(), it.get_output_details()
+    fed = [[] for _ in ins]
+    got = [[] for _ in outs]
+    for sample in float_inputs:
+        for k, d in enumerate(ins):
+            x = sample[k]
+            if d['dtype'] != np.float32:
+                s, zp = d['quantization']
+                x = quantize(x, s, zp, d['dtype'])
+            x = x.reshape(d['shape'])
+            fed[k].append(x)
+            it.set_tensor(d['index'], x)
+        it.invoke()
+        for k, d in enumerate(outs):
+            got[k].append(it.get_tensor(d['index']).copy())
+    return fed, got, ins, outs
+
+
+def match_inputs(keras_model, tfl_inputs):
+    """Index of the Keras input feeding each TFLite input (TFLite names them serving_default_<name>:0)."""
+    names = [t.name for t in keras_model.inputs]
+    order = []
+    for d in tfl_inputs:
+        hits = [i for i, n in enumerate(names) if d['name'] in (f'serving_default_{n}:0', n)]
+        if len(hits) != 1:
+            raise RuntimeError(f"cannot map TFLite input {d['name']} to Keras inputs {names}")
+        order.append(hits[0])
+    return order
+
+
+def write_bin(path, arrays):
+    data = np.concatenate([np.ascontiguousarray(a).reshape(-1) for a in arrays])
+    data = data.astype(data.dtype.newbyteorder('<'), copy=False)
+    path.write_bytes(data.tobytes())
+    return path.name
+
+
+def dtype_name(dt):
+    return np.dtype(dt).name
+
+
+def io_entry(d, path):
+    e = {'file': path, 'name': d['name'], 'dtype': dtype_name(d['dtype']), 'shape': [int(v) for v in d['shape']]}
+    s, zp = d['quantization']
+    if s != 0.0:
+        e['scale'] = float(s)
+        e['zeroPoint'] = int(zp)
+    return e
+
+
+# ---------------------------------------------------------------- main
+
+def build_case(name, spec, variants, manifest_cases, skipped):
+    builder, expect_ops, rng_amp, has_weights = spec
+    seed = int(hashlib.sha256(name.encode()).hexdigest()[:8], 16)
+    keras.utils.set_random_seed(seed)
+    model = builder()
+    # Keras initialises biases to zero; give them values so bias handling is actually tested
+    for layer in model.layers:
+        for w in layer.weights:
+            if w.name == 'bias':
+                w.assign(np.random.default_rng(seed + 1).uniform(-0.3, 0.3, w.shape).astype(np.float32))
+    rng = np.random.default_rng(seed + 2)
+    # full-batch input shapes (batch is fixed in the model; usually 1)
+    in_shapes = [tuple(int(v) for v in t.shape) for t in model.inputs]
+
+    def draw(n):
+        return [[rng.uniform(-rng_amp, rng_amp, s).astype(np.float32) for s in in_shapes] for _ in range(n)]
+
+    calib = draw(CALIB)
+    samples = draw(SAMPLES)
+
+    want = list(VARIANTS_ALL) + (VARIANTS_WEIGHTS if has_weights else []) + \
+        (VARIANTS_LEGACY if name in LEGACY_MODELS else [])
+    if variants:
+        want = [v for v in want if v in variants]
+    d = OUT / name
+    d.mkdir(parents=True, exist_ok=True)
+    kept = {}
+    # the calibrator feeds representative samples in the TFLite file's input order, not Keras's
+    tfl_order = match_inputs(model, ref_interpreter(convert(model, 'float32', None)).get_input_details())
+    calib_tfl = [[c[i] for i in tfl_order] for c in calib]
+    for variant in want:
+        content = convert(model, variant, calib_tfl)
+        info = tflite_inspect.describe(content)
+        summ = tflite_inspect.summary(info)
+        dup = [v for v, sm in kept.items() if sm == summ]
+        if dup:
+            # e.g. no weight large enough to quantize: the file is an earlier variant again (metadata aside)
+            skipped.append({'model': name, 'variant': variant, 'reason': f'same ops and tensor types as {dup[0]}'})
+            continue
+        kept[variant] = summ
+        present = {o['op'] for o in info['ops']}
+        if variant == 'float32' and not expect_ops <= present:
+            raise RuntimeError(f'{name}: expected ops {sorted(expect_ops)} but float32 file has {sorted(present)}')
+        model_file = f'{name}/{variant}.tflite'
+        (OUT / model_file).write_bytes(content)
+        it = ref_interpreter(content)
+        order = match_inputs(model, it.get_input_details())
+        if order != tfl_order:
+            raise RuntimeError(f'{name}/{variant}: input order differs from the float32 file')
+        feeds = [[s[i] for i in order] for s in samples]
+        fed, got, ins, outs = run_goldens(content, feeds)
+        case = {
+            'name': f'{name}/{variant}',
+            'model': model_file,
+            'variant': variant,
+            'ops': [o['op'] for o in info['ops']],
+            'summary': tflite_inspect.summary(info),
+            'opDetails': info['ops'],
+            'samples': SAMPLES,
+            'exact': variant.startswith('int8'),
+            'inputs': [io_entry(dd, write_bin(OUT / f'{name}/{variant}.in{k}.bin', fed[k]) and
+                                f'{name}/{variant}.in{k}.bin') for k, dd in enumerate(ins)],
+            'outputs': [io_entry(dd, write_bin(OUT / f'{name}/{variant}.out{k}.bin', got[k]) and
+                                 f'{name}/{variant}.out{k}.bin') for k, dd in enumerate(outs)],
+            'bytes': len(content),
+        }
+        manifest_cases.append(case)
+        print(f'  {case["name"]:40s} {len(content):7d} B  ops={case["ops"]}', flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--only', default='', help='comma-separated model names (default: all)')
+    ap.add_argument('--variants', default='', help='comma-separated variants (default: all)')
+    args = ap.parse_args()
+    names = [n for n in args.only.split(',') if n] or list(ZOO)
+    variants = [v for v in args.variants.split(',') if v]
+    if not args.only and not args.variants and OUT.exists():
+        shutil.rmtree(OUT)
+    OUT.mkdir(parents=True, exist_ok=True)
+    cases, skipped = [], []
+    for n in names:
+        print(n, flush=True)
+        build_case(n, ZOO[n], variants, cases, skipped)
+    manifest = {
+        'format': 1,
+        'generator': {'script': 'python/make_zoo.py', 'tensorflow': tf.__version__, 'keras': keras.__version__,
+                      'numpy': np.__version__, 'python': platform.python_version(),
+                      'goldens': 'tf.lite.Interpreter BUILTIN_REF'},
+        'samples': SAMPLES,
+        'cases': cases,
+        'skipped': skipped,
+    }
+    path = OUT / 'manifest.json'
+    if args.only or args.variants:
+        # partial run: merge into the existing manifest
+        if path.exists():
+            old = json.loads(path.read_text())
+            keep = {c['name'] for c in cases}
+            manifest['cases'] = [c for c in old['cases'] if c['name'] not in keep] + cases
+            manifest['skipped'] = [s for s in old.get('skipped', [])
+                                   if f"{s['model']}/{s['variant']}" not in keep] + skipped
+        manifest['cases'].sort(key=lambda c: (list(ZOO).index(c['name'].split('/')[0]), c['name']))
+    path.write_text(json.dumps(manifest, indent=1) + '\n')
+    print(f'{len(manifest["cases"])} cases -> {path}')
+
+
+if __name__ == '__main__':
+    main()
