@@ -1,0 +1,90 @@
+// MEAN (tflite/kernels/reduce.cc EvalMean, reference kernels). int8 has three TFLite paths:
+// 4-D keep_dims over H,W (fixed-point multiplier), equal input/output quantization (truncating
+// integer mean), and the general float rescale (QuantizedMeanOrSum).
+import type { ReducerOptions } from '../../tflite/options.js';
+import { f32, multiplyByQuantizedMultiplier, quantizeMultiplier, roundHalfAway } from '../fixed-point.js';
+import { constantIntegers, requireQuantized } from '../op-utils.js';
+import type { MemoryViews, OpDefinition } from '../types.js';
+
+export const mean: OpDefinition = {
+  name: 'MEAN',
+  prepare(ctx) {
+    ctx.expectCounts(2, 2, 1);
+    const input = ctx.input(0);
+    const axisT = ctx.input(1);
+    const output = ctx.output(0);
+    ctx.expectDtype(output, input.dtype);
+    const keepDims = (ctx.op.options as ReducerOptions).keepDims;
+    const rank = input.shape.length;
+    const axes = new Set<number>();
+    for (const a of constantIntegers(ctx, axisT)) {
+      const r = a < 0 ? a + rank : a;
+      if (!(r >= 0 && r < rank)) ctx.fail(`axis ${a} is outside rank ${rank}`, axisT.index);
+      axes.add(r);
+    }
+    const shape = keepDims ? input.shape.map((d, i) => (axes.has(i) ? 1 : d)) : input.shape.filter((_, i) => !axes.has(i));
+    ctx.expectShape(output, shape);
+    ctx.readInMemory(input);
+    const count = input.shape.reduce((n, d, i) => (axes.has(i) ? n * d : n), 1);
+    const outCount = output.elementCount;
+    const inCount = input.elementCount;
+
+    // Output element of every input element, built once at load.
+    const outIndex = new Int32Array(inCount);
+    const outStrides = input.shape.map(() => 0);
+    let acc = 1;
+    for (let i = rank - 1; i >= 0; i--) {
+      if (!axes.has(i)) { outStrides[i] = acc; acc *= input.shape[i]!; }
+    }
+    const idx = new Array<number>(rank).fill(0);
+    for (let e = 0; e < inCount; e++) {
+      let o = 0;
+      for (let d = 0; d < rank; d++) o += idx[d]! * outStrides[d]!;
+      outIndex[e] = o;
+      for (let d = rank - 1; d >= 0; d--) {
+        if (++idx[d]! < input.shape[d]!) break;
+        idx[d] = 0;
+      }
+    }
+    const sums = new Float64Array(outCount);
+
+    if (input.dtype === 'float32') {
+      return (v: MemoryViews) => {
+        const x = v.f32, pi = input.ptr >> 2, po = output.ptr >> 2;
+        return () => {
+          sums.fill(0);
+          for (let e = 0; e < inCount; e++) sums[outIndex[e]!] = f32(sums[outIndex[e]!]! + x[pi + e]!);
+          for (let o = 0; o < outCount; o++) x[po + o] = count > 0 ? sums[o]! / count : NaN;
+        };
+      };
+    }
+    if (input.dtype !== 'int8') return ctx.fail(`${input.dtype} is not supported (float32 or int8)`);
+    requireQuantized(ctx, input);
+    requireQuantized(ctx, output);
+    const inZp = input.zeroPoint, outZp = output.zeroPoint;
+    const spatial = keepDims && rank === 4 && axes.size === 2 && axes.has(1) && axes.has(2);
+    const sameQuant = input.scale === output.scale && input.zeroPoint === output.zeroPoint;
+    const [m, shift] = quantizeMultiplier(input.scale / output.scale);
+    const scale = f32(input.scale / output.scale);
+    const bias = f32(-inZp * scale);
+    const finish = (sum: number): number => {
+      if (spatial) {
+        let a = multiplyByQuantizedMultiplier(sum - count * inZp, m, shift);
+        a = a > 0 ? Math.trunc((a + (count >> 1)) / count) : Math.trunc((a - (count >> 1)) / count);
+        return Math.min(127, Math.max(-128, a + outZp));
+      }
+      if (sameQuant) return Math.trunc(sum / count);
+      const meanValue = f32(sum / count);
+      return Math.min(127, Math.max(-128, roundHalfAway(f32(f32(meanValue * scale) + bias)) + outZp));
+    };
+    return (v: MemoryViews) => {
+      const x = v.i8, pi = input.ptr, po = output.ptr;
+      return () => {
+        if (count === 0) return;
+        sums.fill(0);
+        for (let e = 0; e < inCount; e++) sums[outIndex[e]!] += x[pi + e]!;
+        for (let o = 0; o < outCount; o++) x[po + o] = finish(sums[o]!);
+      };
+    };
+  },
+};

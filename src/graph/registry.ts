@@ -1,0 +1,40 @@
+// Builtin op code → op definition. One entry per supported op; everything else is reported as
+// unsupported (all at once) when a model is loaded.
+import { BuiltinOp } from '../tflite/schema.js';
+import { hardSwish, leakyRelu, logistic, relu, relu6, tanh } from './ops/activations.js';
+import { concatenation } from './ops/concat.js';
+import { conv2d, depthwiseConv2d } from './ops/conv.js';
+import { add, mul, sub } from './ops/elementwise.js';
+import { fullyConnected } from './ops/fully_connected.js';
+import { mean } from './ops/mean.js';
+import { pad, padV2 } from './ops/pad.js';
+import { averagePool2d, maxPool2d } from './ops/pooling.js';
+import { dequantize, quantize } from './ops/quantize.js';
+import { reshape } from './ops/reshape.js';
+import { softmax } from './ops/softmax.js';
+import type { OpDefinition } from './types.js';
+
+export const OP_REGISTRY: ReadonlyMap<number, OpDefinition> = new Map<number, OpDefinition>([
+  [BuiltinOp.CONV_2D, conv2d],
+  [BuiltinOp.DEPTHWISE_CONV_2D, depthwiseConv2d],
+  [BuiltinOp.FULLY_CONNECTED, fullyConnected],
+  [BuiltinOp.MAX_POOL_2D, maxPool2d],
+  [BuiltinOp.AVERAGE_POOL_2D, averagePool2d],
+  [BuiltinOp.ADD, add],
+  [BuiltinOp.SUB, sub],
+  [BuiltinOp.MUL, mul],
+  [BuiltinOp.LOGISTIC, logistic],
+  [BuiltinOp.TANH, tanh],
+  [BuiltinOp.RELU, relu],
+  [BuiltinOp.RELU6, relu6],
+  [BuiltinOp.LEAKY_RELU, leakyRelu],
+  [BuiltinOp.HARD_SWISH, hardSwish],
+  [BuiltinOp.SOFTMAX, softmax],
+  [BuiltinOp.RESHAPE, reshape],
+  [BuiltinOp.QUANTIZE, quantize],
+  [BuiltinOp.DEQUANTIZE, dequantize],
+  [BuiltinOp.CONCATENATION, concatenation],
+  [BuiltinOp.PAD, pad],
+  [BuiltinOp.PADV2, padV2],
+  [BuiltinOp.MEAN, mean],
+]);

@@ -1,0 +1,130 @@
+// The loaded-model object behind the public API: validates I/O, copies inputs into the arena,
+// runs the prepared graph and hands back views of the output tensors.
+import { ModelError } from './errors.js';
+import { buildGraph, type Graph } from './graph/interpreter.js';
+import type { GraphTensor } from './graph/types.js';
+import type { Build, KernelRuntime } from './kernels/api.js';
+import type { TfliteModel } from './tflite/model.js';
+
+export type TensorDType = 'float32' | 'int8' | 'uint8' | 'int32';
+export type TensorData = Float32Array | Int8Array | Uint8Array | Int32Array;
+
+export interface TensorSpec {
+  name: string;
+  shape: readonly number[];
+  dtype: TensorDType;
+  /** Present for quantized (int8/uint8) tensors: real = scale · (q − zeroPoint). */
+  scale?: number;
+  zeroPoint?: number;
+}
+
+const ARRAY_TYPES = {
+  float32: Float32Array, int8: Int8Array, uint8: Uint8Array, int32: Int32Array,
+} as const;
+
+export interface ModelOptions {
+  fileName?: string;
+  maxBytes: number;
+}
+
+/**
+ * A loaded model. `run` is synchronous and allocation-free: it returns views into buffers that the
+ * next `run` overwrites, so copy a result (e.g. `out.slice()`) if you need to keep it.
+ */
+export class Model {
+  readonly inputs: readonly TensorSpec[];
+  readonly outputs: readonly TensorSpec[];
+  /** Which kernel build runs this model. */
+  readonly backend: Build;
+  /** Constant (weight) bytes of the model, after load-time folding. */
+  readonly weightBytes: number;
+  /** Bytes of the activation arena. */
+  readonly arenaBytes: number;
+
+  #graph: Graph | null;
+  #runtime: KernelRuntime | null;
+  #inputViews: TensorData[];
+  #outputViews: TensorData[];
+
+  constructor(description: TfliteModel, runtime: KernelRuntime, options: ModelOptions) {
+    const graph = buildGraph(description, runtime, options);
+    const spec = (t: GraphTensor, role: string): TensorSpec => {
+      if (!(t.dtype in ARRAY_TYPES)) {
+        throw new ModelError(`${role} ${t.info.name || t.index} has type ${t.dtype}; only float32, int8, uint8 and int32 are supported`, { file: options.fileName, tensorIndex: t.index });
+      }
+      const s: TensorSpec = { name: t.info.name, shape: Object.freeze(t.shape.slice()), dtype: t.dtype as TensorDType };
+      if (t.info.quantization && (t.dtype === 'int8' || t.dtype === 'uint8')) {
+        s.scale = t.scale;
+        s.zeroPoint = t.zeroPoint;
+      }
+      return Object.freeze(s);
+    };
+    this.inputs = Object.freeze(graph.inputs.map((t) => spec(t, 'input')));
+    this.outputs = Object.freeze(graph.outputs.map((t) => spec(t, 'output')));
+    const view = (t: GraphTensor): TensorData => {
+      const Ctor = ARRAY_TYPES[t.dtype as TensorDType];
+      return new Ctor(runtime.memory.buffer, t.ptr, t.elementCount);
+    };
+    this.#inputViews = graph.inputs.map(view);
+    this.#outputViews = graph.outputs.map(view);
+    Object.freeze(this.#outputViews);
+    this.backend = runtime.build;
+    this.weightBytes = graph.weightBytes;
+    this.arenaBytes = graph.arenaBytes;
+    // The file is no longer needed: constants now live in kernel memory or packed weights.
+    for (const t of graph.tensors) t.constant = null;
+    this.#graph = graph;
+    this.#runtime = runtime;
+  }
+
+  /**
+   * Runs the model.
+   * - `run(input)`: single-input, single-output models; returns the output array.
+   * - `run([inputs...])`: any model; returns the outputs in the subgraph's output order.
+   * Inputs must have exactly the dtype's array type and element count of `model.inputs`.
+   * Quantized inputs and outputs are raw integers (see `scale` / `zeroPoint`).
+   * The returned arrays are views into memory reused by the next call (no allocation per call).
+   */
+  run(input: TensorData): TensorData;
+  run(inputs: readonly TensorData[]): readonly TensorData[];
+  run(input: TensorData | readonly TensorData[]): TensorData | readonly TensorData[] {
+    const graph = this.#graph;
+    if (!graph) throw new Error('i8x16: this model has been disposed');
+    if (Array.isArray(input)) {
+      if (input.length !== this.inputs.length) {
+        throw new RangeError(`i8x16: model has ${this.inputs.length} input(s), got ${input.length}`);
+      }
+      for (let i = 0; i < input.length; i++) this.#copyIn(i, input[i]!);
+      graph.invoke();
+      return this.#outputViews;
+    }
+    if (this.inputs.length !== 1 || this.outputs.length !== 1) {
+      throw new RangeError(`i8x16: model has ${this.inputs.length} input(s) and ${this.outputs.length} output(s); call run([inputs...]) instead`);
+    }
+    this.#copyIn(0, input as TensorData);
+    graph.invoke();
+    return this.#outputViews[0]!;
+  }
+
+  #copyIn(index: number, data: TensorData): void {
+    const spec = this.inputs[index]!;
+    const target = this.#inputViews[index]!;
+    const Ctor = ARRAY_TYPES[spec.dtype];
+    if (!(data instanceof Ctor)) {
+      const got = data === null || typeof data !== 'object' ? typeof data : (data as object).constructor?.name ?? 'object';
+      throw new TypeError(`i8x16: input ${index} ("${spec.name}") must be a ${Ctor.name} (${spec.dtype}), got ${got}`);
+    }
+    if (data.length !== target.length) {
+      throw new RangeError(`i8x16: input ${index} ("${spec.name}") needs ${target.length} elements for shape [${spec.shape}], got ${data.length}`);
+    }
+    (target as Float32Array).set(data as Float32Array);
+  }
+
+  /** Releases the model's memory; later `run` calls throw. */
+  dispose(): void {
+    this.#graph = null;
+    this.#runtime = null;
+    this.#inputViews = [];
+    this.#outputViews = [];
+  }
+}
