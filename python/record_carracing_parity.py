@@ -180,6 +180,8 @@ ROLLOUTS = [
     {"name": "pursuit_s3", "seed": 3, "kind": "pursuit", "lookahead": 7, "speed": 45, "steps": 400},
     {"name": "scripted_s4", "seed": 4, "kind": "scripted", "steps": 350},
     {"name": "discrete_s5", "seed": 5, "kind": "discrete", "steps": 300},
+    # Full gas straight ahead until the car leaves the playfield (-100 rule, termination step).
+    {"name": "straight_s6", "seed": 6, "kind": "straight", "steps": 600},
 ]
 FRAME_STEPS = [0, 1, 2, 10, 30, 48, 49, 50, 100, 200, 300]
 FRAME_ROLLOUTS = {"pursuit_s0", "pursuit_s1", "scripted_s4"}
@@ -210,6 +212,8 @@ def record_rollouts(out):
                 a = pursuit_action(base, spec["lookahead"], spec["speed"])
             elif spec["kind"] == "scripted":
                 a = scripted_action(k)
+            elif spec["kind"] == "straight":
+                a = (0.0, 1.0, 0.0)
             else:
                 a = None
             if a is None:
@@ -247,6 +251,29 @@ def record_rollouts(out):
         f.write(b"".join(frame_bytes))
     with open(os.path.join(out, "frames.json"), "w") as f:
         json.dump(frames_meta, f)
+
+
+def downscale_pattern(w, h):
+    """Deterministic pseudo-random 0x00BBGGRR-style test image; the TS test builds the same one."""
+    x = np.arange(w, dtype=np.int64)[None, :]
+    y = np.arange(h, dtype=np.int64)[:, None]
+    v = ((x * 73856093) ^ (y * 19349663)) & 0xFFFFFF
+    return np.stack([v & 255, (v >> 8) & 255, (v >> 16) & 255], axis=-1).astype(np.uint8)  # H x W x 3
+
+
+def record_downscale(out):
+    """pygame.transform.smoothscale of the pattern to 96x96 and 600x400, exactly as the env calls it."""
+    img = downscale_pattern(1000, 800)
+    surf = pygame.Surface((1000, 800))  # same default 32-bit surface the env renders into
+    assert surf.get_bitsize() == 32
+    pygame.surfarray.blit_array(surf, img.transpose(1, 0, 2))
+    res = {}
+    for w, h in ((96, 96), (600, 400)):
+        scaled = pygame.transform.smoothscale(surf, (w, h))
+        arr = np.ascontiguousarray(pygame.surfarray.pixels3d(scaled).transpose(1, 0, 2))
+        arr.tofile(os.path.join(out, f"downscale_{w}x{h}.u8"))
+        res[f"{w}x{h}"] = int(arr.astype(np.int64).sum())
+    print("downscale fixtures:", res)
 
 
 def record_glyphs(out):
@@ -317,11 +344,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "carracing"))
     ap.add_argument("--track-seeds", type=int, default=120)
-    ap.add_argument("--only", choices=["rng", "tracks", "rollouts", "glyphs"], default=None)
+    ap.add_argument("--only", choices=["rng", "tracks", "rollouts", "glyphs", "downscale"], default=None)
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     print(f"gymnasium {gym.__version__}, numpy {np.__version__}, pygame {pygame.version.ver}", file=sys.stderr)
-    jobs = {"rng": lambda: record_rng(args.out), "glyphs": lambda: record_glyphs(args.out),
+    jobs = {"rng": lambda: record_rng(args.out), "downscale": lambda: record_downscale(args.out), "glyphs": lambda: record_glyphs(args.out),
             "tracks": lambda: record_tracks(args.out, args.track_seeds), "rollouts": lambda: record_rollouts(args.out)}
     for name, job in jobs.items():
         if args.only in (None, name):

@@ -1,0 +1,69 @@
+/**
+ * CarRacing-v3 env speed: steps/s of the TypeScript env (physics only, and with the exact 96×96 observation),
+ * next to Gymnasium's figure from python/bench_env.py (same action schedule, same seeds) if it has been run.
+ * Usage: npm run bench:env [-- --steps N]
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { CarRacing } from '../src/carracing/index.js';
+
+const args = process.argv.slice(2);
+const stepsArg = args.indexOf('--steps');
+const STEPS = stepsArg >= 0 ? Number(args[stepsArg + 1]) : 3000;
+const RESULTS = join(import.meta.dirname, 'results');
+
+/** The action schedule shared with python/bench_env.py. */
+function action(k: number): [number, number, number] {
+  return [0.5 * Math.sin(k / 20), k % 100 < 70 ? 0.4 : 0.0, k % 100 >= 90 ? 0.3 : 0.0];
+}
+
+function run(label: string, options: ConstructorParameters<typeof CarRacing>[0]) {
+  const env = new CarRacing(options);
+  // warm-up (JIT)
+  env.reset({ seed: 0 });
+  for (let k = 0; k < 200; k++) env.step(action(k));
+  let seed = 1;
+  env.reset({ seed });
+  const t0 = performance.now();
+  let episodeStep = 0;
+  for (let k = 0; k < STEPS; k++) {
+    const r = env.step(action(episodeStep++));
+    if (r.terminated || r.truncated) {
+      env.reset({ seed: ++seed });
+      episodeStep = 0;
+    }
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const stepsPerSecond = STEPS / seconds;
+  console.log(`${label.padEnd(34)} ${stepsPerSecond.toFixed(0).padStart(7)} steps/s  (${(1000 / stepsPerSecond).toFixed(3)} ms/step)`);
+  return { steps: STEPS, seconds, stepsPerSecond };
+}
+
+const physicsOnly = run('TS physics only (no observation)', { renderMode: null, observations: false });
+const withObservation = run('TS with 96×96 observation', { renderMode: null });
+
+let gymnasium: unknown = null;
+const pyPath = join(RESULTS, 'env-gymnasium.json');
+if (existsSync(pyPath)) {
+  gymnasium = JSON.parse(readFileSync(pyPath, 'utf8'));
+  const g = gymnasium as { withObservation?: { stepsPerSecond: number }; physicsOnly?: { stepsPerSecond: number } };
+  if (g.withObservation) console.log(`${'Gymnasium with 96×96 observation'.padEnd(34)} ${g.withObservation.stepsPerSecond.toFixed(0).padStart(7)} steps/s  (python/bench_env.py)`);
+  if (g.physicsOnly) console.log(`${'Gymnasium physics only'.padEnd(34)} ${g.physicsOnly.stepsPerSecond.toFixed(0).padStart(7)} steps/s`);
+} else {
+  console.log('(run python/.venv/bin/python python/bench_env.py for the Gymnasium figure)');
+}
+
+mkdirSync(RESULTS, { recursive: true });
+const result = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpu: cpus()[0]?.model,
+  cores: cpus().length,
+  loadavg: loadavg(),
+  physicsOnly,
+  withObservation,
+  gymnasium,
+};
+writeFileSync(join(RESULTS, 'env.json'), JSON.stringify(result, null, 2) + '\n');
+console.log(`wrote ${join('bench', 'results', 'env.json')}`);

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { CarRacing, CarRacingRenderer, STATE_H, STATE_W } from '../../src/carracing/index.js';
+import { Downscaler } from '../../src/carracing/downscale.js';
+import { formatScore } from '../../src/carracing/hud.js';
+import { readJson, readU8 } from './fixtures.js';
+
+interface Frame {
+  rollout: string;
+  seed: number;
+  step: number;
+  offset: number;
+  t: number;
+  reward: number;
+  hull: number[];
+  wheels: number[][];
+  recoloredTiles: number[];
+}
+
+function meanAbsDiffPerChannel(a: Uint8Array, b: Uint8Array): number[] {
+  const sum = [0, 0, 0];
+  for (let i = 0; i < a.length; i++) sum[i % 3] += Math.abs(a[i]! - b[i]!);
+  return sum.map((s) => s / (a.length / 3));
+}
+
+describe('96×96 observation parity with Gymnasium', () => {
+  const frames = readJson<Frame[]>('frames.json');
+  const bytes = readU8('frames.u8');
+  const FRAME = STATE_W * STATE_H * 3;
+
+  it(`renders ${frames.length} recorded states with per-channel MAD ≤ 2 on the worst frame`, () => {
+    const env = new CarRacing({ observations: false });
+    const renderer = new CarRacingRenderer();
+    const scene = renderer.createScene();
+    const out = new Uint8Array(FRAME);
+    let worst = { mad: -1, label: '' };
+    let seed = -1;
+    for (const f of frames) {
+      if (f.seed !== seed) {
+        env.reset({ seed: f.seed });
+        seed = f.seed;
+      }
+      const geo = env.trackGeometry;
+      const recolored = new Set(f.recoloredTiles);
+      const colors = new Float64Array(geo.track.length * 3);
+      for (let i = 0; i < geo.track.length; i++) {
+        for (let k = 0; k < 3; k++) colors[i * 3 + k] = env.roadColor[k]! + (recolored.has(i) ? 0 : 0.01 * (i % 3) * 255);
+      }
+      scene.t = f.t;
+      scene.hudReward = f.reward;
+      scene.hull.set(f.hull);
+      f.wheels.forEach((w, i) => scene.wheels.set(w, i * 6));
+      scene.geometry = geo;
+      scene.tileColors = colors;
+      scene.bgColor = env.bgColor;
+      scene.grassColor = env.grassColor;
+      renderer.renderState(scene, out);
+      const mad = Math.max(...meanAbsDiffPerChannel(out, bytes.subarray(f.offset, f.offset + FRAME)));
+      if (mad > worst.mad) worst = { mad, label: `${f.rollout} step ${f.step}` };
+    }
+    console.log(`observation parity: worst frame ${worst.label}, max per-channel MAD ${worst.mad.toFixed(4)}`);
+    expect(worst.mad).toBeLessThanOrEqual(2);
+  });
+
+  it("the env's own reset observation matches Gymnasium's", () => {
+    const first = frames.find((f) => f.step === 0)!;
+    const env = new CarRacing();
+    const { observation } = env.reset({ seed: first.seed });
+    const mad = meanAbsDiffPerChannel(observation, bytes.subarray(first.offset, first.offset + FRAME));
+    console.log(`reset observation seed ${first.seed}: MAD ${mad.map((m) => m.toFixed(4)).join('/')}`);
+    expect(Math.max(...mad)).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('smoothscale downscale', () => {
+  // Same pattern as downscale_pattern() in python/record_carracing_parity.py.
+  const pattern = new Uint32Array(1000 * 800);
+  for (let y = 0; y < 800; y++) {
+    for (let x = 0; x < 1000; x++) {
+      const v = (Math.imul(x, 73856093) ^ Math.imul(y, 19349663)) & 0xffffff;
+      pattern[y * 1000 + x] = v; // R = v & 255, G = (v >> 8) & 255, B = (v >> 16) & 255
+    }
+  }
+  for (const [w, h] of [
+    [96, 96],
+    [600, 400],
+  ] as const) {
+    it(`is bit-exact with pygame for 1000×800 → ${w}×${h}`, () => {
+      const out = new Uint8Array(w * h * 3);
+      new Downscaler(1000, 800, w, h).run(pattern, out);
+      const ref = readU8(`downscale_${w}x${h}.u8`);
+      let mismatches = 0;
+      for (let i = 0; i < out.length; i++) if (out[i] !== ref[i]) mismatches++;
+      expect(mismatches).toBe(0);
+    });
+  }
+});
+
+describe('HUD score text', () => {
+  it("formats like Python's f'{x:04.0f}' (round half to even, sign inside the width)", () => {
+    expect(formatScore(6.27)).toBe('0006');
+    expect(formatScore(-3.2)).toBe('-003');
+    expect(formatScore(2.5)).toBe('0002');
+    expect(formatScore(3.5)).toBe('0004');
+    expect(formatScore(-0.3)).toBe('-000');
+    expect(formatScore(0)).toBe('0000');
+    expect(formatScore(999.6)).toBe('1000');
+    expect(formatScore(12345.4)).toBe('12345');
+  });
+});
