@@ -58,7 +58,13 @@ export interface QuantizedParams {
 }
 
 /** Dynamic-range ("hybrid"): float input and output, int8 symmetric per-channel or per-tensor weights.
- *  The input is quantized on every run as TFLite does (symmetric, or asymmetric when asked). */
+ *  The input is quantized on every run as TFLite does (symmetric, or asymmetric when asked).
+ *  Observed with TF 2.21 BUILTIN_REF on x86 (op layer, seed model and single-layer probes): the
+ *  per-row/per-image input quantization q = round(zp + x·inv) rounds HALF TO EVEN (SSE conversion),
+ *  not half away from zero; with half-away the seed model is off by ~1e-3 relative, with half-even
+ *  it is bit-exact (see test/graph/helpers/reference-runtime.ts).
+ *  The op layer passes weightScales of length 1 for conv filters whose per-channel scales are all
+ *  equal (TFLite then takes the per-tensor symmetric path, conv.cc is_hybrid_per_channel). */
 export interface HybridParams {
   weights: Int8Array;
   weightScales: Float32Array;
