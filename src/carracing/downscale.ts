@@ -11,6 +11,8 @@ export class Downscaler {
   private readonly xRecip: number;
   private readonly ySpace: number;
   private readonly yRecip: number;
+  private readonly emitX: Int32Array;
+  private readonly emitCnt: Int32Array;
 
   constructor(
     readonly srcW: number,
@@ -24,43 +26,60 @@ export class Downscaler {
     this.xRecip = Math.floor(0x40000000 / this.xSpace) & 0xffff;
     this.ySpace = Math.floor((0x4000 * srcH) / dstH);
     this.yRecip = Math.floor(0x40000000 / this.ySpace) & 0xffff;
+    // Which source pixel completes each destination pixel, and the counter there.
+    this.emitX = new Int32Array(dstW);
+    this.emitCnt = new Int32Array(dstW);
+    let cnt = this.xSpace;
+    let j = 0;
+    for (let x = 0; x < srcW && j < dstW; x++) {
+      if (cnt > 0x4000) cnt -= 0x4000;
+      else {
+        this.emitX[j] = x;
+        this.emitCnt[j] = cnt;
+        j++;
+        cnt = this.xSpace - (0x4000 - cnt);
+      }
+    }
+    if (j !== dstW) throw new Error(`smoothscale schedule produced ${j} of ${dstW} columns`);
   }
 
   run(src: Uint32Array, dst: Uint8Array): void {
     const { srcW, srcH, dstW, dstH, tmp } = this;
-    const space = this.xSpace;
     const recip = this.xRecip;
-    // X pass: srcW → dstW per row, into tmp (dstW × srcH × 3).
+    const emitX = this.emitX;
+    const emitCnt = this.emitCnt;
+    // X pass: srcW → dstW per row, into tmp (dstW × srcH × 3). The emit schedule is the same for every row,
+    // so whole source pixels are summed in a branch-free loop; R and B share one int (each sum < 2^16).
     for (let y = 0; y < srcH; y++) {
-      let accR = 0;
+      let accRB = 0;
       let accG = 0;
-      let accB = 0;
-      let cnt = space;
       let o = y * dstW * 3;
       const rowStart = y * srcW;
-      for (let x = 0; x < srcW; x++) {
-        const p = src[rowStart + x]!;
-        const r = p & 255;
-        const g = (p >>> 8) & 255;
-        const b = (p >>> 16) & 255;
-        if (cnt > 0x4000) {
-          accR += r;
-          accG += g;
-          accB += b;
-          cnt -= 0x4000;
-        } else {
-          const frac = 0x4000 - cnt;
-          const dR = (((r << 2) * cnt) >>> 16) + accR;
-          const dG = (((g << 2) * cnt) >>> 16) + accG;
-          const dB = (((b << 2) * cnt) >>> 16) + accB;
-          accR = ((r << 2) * frac) >>> 16;
-          accG = ((g << 2) * frac) >>> 16;
-          accB = ((b << 2) * frac) >>> 16;
-          tmp[o++] = Math.min(((dR & 0xffff) * recip) >>> 16, 255);
-          tmp[o++] = Math.min(((dG & 0xffff) * recip) >>> 16, 255);
-          tmp[o++] = Math.min(((dB & 0xffff) * recip) >>> 16, 255);
-          cnt = space - frac;
+      let x = rowStart;
+      for (let j = 0; j < dstW; j++) {
+        const ex = rowStart + emitX[j]!;
+        for (; x < ex; x++) {
+          const p = src[x]!;
+          accRB += p & 0xff00ff;
+          accG += (p >>> 8) & 255;
         }
+        const p = src[x++]!;
+        const cnt = emitCnt[j]!;
+        const frac = 0x4000 - cnt;
+        const r4 = (p & 255) << 2;
+        const g4 = ((p >>> 8) & 255) << 2;
+        const b4 = ((p >>> 16) & 255) << 2;
+        const dR = (((r4 * cnt) >>> 16) + (accRB & 0xffff)) & 0xffff;
+        const dG = (((g4 * cnt) >>> 16) + accG) & 0xffff;
+        const dB = (((b4 * cnt) >>> 16) + (accRB >>> 16)) & 0xffff;
+        accRB = ((r4 * frac) >>> 16) | (((b4 * frac) >>> 16) << 16);
+        accG = (g4 * frac) >>> 16;
+        const vR = (dR * recip) >>> 16;
+        const vG = (dG * recip) >>> 16;
+        const vB = (dB * recip) >>> 16;
+        tmp[o++] = vR > 255 ? 255 : vR;
+        tmp[o++] = vG > 255 ? 255 : vG;
+        tmp[o++] = vB > 255 ? 255 : vB;
       }
     }
     // Y pass: srcH → dstH, one accumulator per column and channel.
