@@ -5,6 +5,8 @@ Writes test/fixtures/carracing/:
   tracks.f64 + tracks.json   env.track ([alpha, beta, x, y] float64) for many seeds, curbs, colours
   rollouts.json + rollout_<name>.f64   per-step states along scripted action sequences
   frames.json + frames.u8      96x96x3 observations plus the exact state they were rendered from
+  preprocess_*        TensorFlow's rgb_to_grayscale / the seed's preprocess (--only preprocess; needs TF)
+  downscale_*.u8      pygame smoothscale of a test pattern to 96x96 and 600x400
   glyphs.json         the HUD font's digit glyphs (white-on-black AA coverage); also writes src/carracing/glyphs.ts
 
 Usage: python/.venv/bin/python python/record_carracing_parity.py [--out DIR] [--track-seeds N]
@@ -276,6 +278,21 @@ def record_downscale(out):
     print("downscale fixtures:", res)
 
 
+def record_preprocess(out):
+    """The seed's preprocessing (python/common.py, TensorFlow) on random colours and on recorded observations."""
+    sys.path.insert(0, os.path.dirname(__file__))
+    from common import preprocess_batch  # imports TensorFlow
+    import tensorflow as tf
+    rng = np.random.default_rng(1234)
+    colors = rng.integers(0, 256, size=(256, 256, 3), dtype=np.uint8)
+    gray = tf.image.rgb_to_grayscale(colors).numpy().astype(np.uint8)
+    colors.tofile(os.path.join(out, "preprocess_colors.u8"))
+    gray.tofile(os.path.join(out, "preprocess_gray.u8"))
+    frames = np.fromfile(os.path.join(out, "frames.u8"), dtype=np.uint8).reshape(-1, 96, 96, 3)[:4]
+    preprocess_batch(frames).astype("<f4").tofile(os.path.join(out, "preprocess_frames.f32"))
+    print(f"preprocess fixtures: {colors.shape[0] * colors.shape[1]} colours, {len(frames)} frames")
+
+
 def record_glyphs(out):
     """HUD digits as pygame renders them (FreeSans Bold 42, AA, white on black).
 
@@ -344,14 +361,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "carracing"))
     ap.add_argument("--track-seeds", type=int, default=120)
-    ap.add_argument("--only", choices=["rng", "tracks", "rollouts", "glyphs", "downscale"], default=None)
+    ap.add_argument("--only", choices=["rng", "tracks", "rollouts", "glyphs", "downscale", "preprocess"], default=None)
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     print(f"gymnasium {gym.__version__}, numpy {np.__version__}, pygame {pygame.version.ver}", file=sys.stderr)
-    jobs = {"rng": lambda: record_rng(args.out), "downscale": lambda: record_downscale(args.out), "glyphs": lambda: record_glyphs(args.out),
+    jobs = {"rng": lambda: record_rng(args.out), "downscale": lambda: record_downscale(args.out),
+            "preprocess": lambda: record_preprocess(args.out), "glyphs": lambda: record_glyphs(args.out),
             "tracks": lambda: record_tracks(args.out, args.track_seeds), "rollouts": lambda: record_rollouts(args.out)}
     for name, job in jobs.items():
-        if args.only in (None, name):
+        if args.only == name or (args.only is None and name != "preprocess"):
             job()
 
 
