@@ -11,6 +11,8 @@ import { sameShape } from './op-utils.js';
 export interface BuildOptions {
   fileName?: string;
   maxBytes: number;
+  /** Debugging: no arena reuse, so every intermediate tensor stays readable after a run. */
+  preserveAllTensors?: boolean;
 }
 
 export interface Graph {
@@ -26,7 +28,7 @@ export interface Graph {
 
 export function buildGraph(model: TfliteModel, runtime: KernelRuntime, options: BuildOptions): Graph {
   const { fileName, maxBytes } = options;
-  const analysis = analyzeGraph(model, fileName);
+  const analysis = analyzeGraph(model, fileName, options.preserveAllTensors);
   if (analysis.unsupported.length > 0) throw unsupportedOpsError(analysis.unsupported, fileName);
   // Refuse before any kernel or arena memory is reserved.
   if (analysis.weightBytes + analysis.arenaBytes > maxBytes) {

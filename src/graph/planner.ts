@@ -41,7 +41,8 @@ export function makeGraphTensors(subgraph: SubgraphInfo): GraphTensor[] {
 }
 
 /** Static analysis shared by loading and `inspect`: unsupported ops, lifetimes, arena layout. */
-export function analyzeGraph(model: TfliteModel, fileName?: string): GraphAnalysis {
+/** `preserveAllTensors` gives every tensor its own arena space (debugging, like TFLite's option). */
+export function analyzeGraph(model: TfliteModel, fileName?: string, preserveAllTensors = false): GraphAnalysis {
   const subgraph = model.subgraphs[0]!;
   const tensors = makeGraphTensors(subgraph);
   const fail = (detail: string, opIndex?: number, tensorIndex?: number): never => {
@@ -104,7 +105,7 @@ export function analyzeGraph(model: TfliteModel, fileName?: string): GraphAnalys
     const last = Math.max(lastRead[t.index]!, first);
     const size = alignUp(Math.max(t.byteLength, 1));
     const conflicts = placed
-      .filter((p) => p.first <= last && first <= p.last)
+      .filter((p) => preserveAllTensors || (p.first <= last && first <= p.last))
       .sort((a, b) => a.start - b.start);
     let offset = 0;
     for (const c of conflicts) {

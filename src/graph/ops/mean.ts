@@ -1,8 +1,7 @@
-// MEAN (tflite/kernels/reduce.cc EvalMean, reference kernels). int8 has three TFLite paths:
-// 4-D keep_dims over H,W (fixed-point multiplier), equal input/output quantization (truncating
-// integer mean), and the general float rescale (QuantizedMeanOrSum).
+// MEAN (tflite/kernels/reduce.cc EvalMean with reference kernels). int8 follows the current
+// integer QuantizedMeanOrSum (double-rounding fixed point), which TF 2.21's BUILTIN_REF matches.
 import type { ReducerOptions } from '../../tflite/options.js';
-import { f32, multiplyByQuantizedMultiplier, quantizeMultiplier, roundHalfAway } from '../fixed-point.js';
+import { f32, multiplyByQuantizedMultiplier, quantizeMultiplier } from '../fixed-point.js';
 import { constantIntegers, requireQuantized } from '../op-utils.js';
 import type { MemoryViews, OpDefinition } from '../types.js';
 
@@ -62,20 +61,18 @@ export const mean: OpDefinition = {
     requireQuantized(ctx, input);
     requireQuantized(ctx, output);
     const inZp = input.zeroPoint, outZp = output.zeroPoint;
-    const spatial = keepDims && rank === 4 && axes.size === 2 && axes.has(1) && axes.has(2);
-    const sameQuant = input.scale === output.scale && input.zeroPoint === output.zeroPoint;
-    const [m, shift] = quantizeMultiplier(input.scale / output.scale);
-    const scale = f32(input.scale / output.scale);
-    const bias = f32(-inZp * scale);
+    // reference_ops::QuantizedMeanOrSum (LiteRT / TF 2.21): the 1/count factor is folded into the
+    // fixed-point multiplier; the product needs 64 bits, so it is formed with BigInt at load.
+    const [m, outShift] = quantizeMultiplier(input.scale / output.scale);
+    let shift = count > 0 ? Math.floor(Math.log2(count)) : 0;
+    while (2 ** (shift + 1) <= count) shift++;
+    while (shift > 0 && 2 ** shift > count) shift--;
+    shift = Math.min(shift, 32, 31 + outShift);
+    const meanMultiplier = count > 0 ? Number((BigInt(m) << BigInt(Math.max(shift, 0))) / BigInt(count)) : 0;
+    const meanShift = outShift - shift;
     const finish = (sum: number): number => {
-      if (spatial) {
-        let a = multiplyByQuantizedMultiplier(sum - count * inZp, m, shift);
-        a = a > 0 ? Math.trunc((a + (count >> 1)) / count) : Math.trunc((a - (count >> 1)) / count);
-        return Math.min(127, Math.max(-128, a + outZp));
-      }
-      if (sameQuant) return Math.trunc(sum / count);
-      const meanValue = f32(sum / count);
-      return Math.min(127, Math.max(-128, roundHalfAway(f32(f32(meanValue * scale) + bias)) + outZp));
+      const r = multiplyByQuantizedMultiplier((sum - inZp * count) | 0, meanMultiplier, meanShift) + outZp;
+      return r < -128 ? -128 : r > 127 ? 127 : r;
     };
     return (v: MemoryViews) => {
       const x = v.i8, pi = input.ptr, po = output.ptr;
