@@ -100,21 +100,20 @@ export class Car {
         filterMaskBits: 0x001,
       });
       const joint = world.createJoint(
-        new RevoluteJoint(
-          {
-            localAnchorA: Vec2(wx * SIZE, wy * SIZE),
-            localAnchorB: Vec2(0, 0),
-            referenceAngle: 0,
-            enableMotor: true,
-            enableLimit: true,
-            maxMotorTorque: 180 * 900 * SIZE * SIZE,
-            motorSpeed: 0,
-            lowerAngle: -0.4,
-            upperAngle: +0.4,
-          },
-          this.hull,
-          body,
-        ),
+        new RevoluteJoint({
+          bodyA: this.hull,
+          bodyB: body,
+          localAnchorA: Vec2(wx * SIZE, wy * SIZE),
+          localAnchorB: Vec2(0, 0),
+          // explicit: planck would otherwise default to the bodies' current relative angle
+          referenceAngle: 0,
+          enableMotor: true,
+          enableLimit: true,
+          maxMotorTorque: 180 * 900 * SIZE * SIZE,
+          motorSpeed: 0,
+          lowerAngle: -0.4,
+          upperAngle: +0.4,
+        }),
       )!;
       const wheel = new Wheel(body, joint);
       body.setUserData(wheel);
