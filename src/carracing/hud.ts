@@ -49,44 +49,33 @@ export class Hud {
   private readonly xs = new Int32Array(4);
   private readonly ys = new Int32Array(4);
 
-  private quad(fb: Framebuffer, pts: [number, number][], color: number): void {
-    for (let i = 0; i < 4; i++) {
-      this.xs[i] = Math.trunc(pts[i]![0]);
-      this.ys[i] = Math.trunc(pts[i]![1]);
-    }
-    fb.fillPolygonPygame(this.xs, this.ys, 4, color);
+  /** pygame.draw.polygon of a quad; coordinates truncated to int as pygame does. */
+  private quad(fb: Framebuffer, x0: number, y0: number, x1: number, y1: number, x2: number, y2: number, x3: number, y3: number, color: number): void {
+    const xs = this.xs;
+    const ys = this.ys;
+    xs[0] = Math.trunc(x0);
+    ys[0] = Math.trunc(y0);
+    xs[1] = Math.trunc(x1);
+    ys[1] = Math.trunc(y1);
+    xs[2] = Math.trunc(x2);
+    ys[2] = Math.trunc(y2);
+    xs[3] = Math.trunc(x3);
+    ys[3] = Math.trunc(y3);
+    fb.fillPolygonPygame(xs, ys, 4, color);
   }
 
   private vertical(fb: Framebuffer, place: number, val: number, color: number): void {
     const s = WINDOW_W / 40.0;
     const h = WINDOW_H / 40.0;
     const H = WINDOW_H;
-    this.quad(
-      fb,
-      [
-        [place * s, H - (h + h * val)],
-        [(place + 1) * s, H - (h + h * val)],
-        [(place + 1) * s, H - h],
-        [(place + 0) * s, H - h],
-      ],
-      color,
-    );
+    this.quad(fb, place * s, H - (h + h * val), (place + 1) * s, H - (h + h * val), (place + 1) * s, H - h, (place + 0) * s, H - h, color);
   }
 
   private horizontal(fb: Framebuffer, place: number, val: number, color: number): void {
     const s = WINDOW_W / 40.0;
     const h = WINDOW_H / 40.0;
     const H = WINDOW_H;
-    this.quad(
-      fb,
-      [
-        [(place + 0) * s, H - 4 * h],
-        [(place + val) * s, H - 4 * h],
-        [(place + val) * s, H - 2 * h],
-        [(place + 0) * s, H - 2 * h],
-      ],
-      color,
-    );
+    this.quad(fb, (place + 0) * s, H - 4 * h, (place + val) * s, H - 4 * h, (place + val) * s, H - 2 * h, (place + 0) * s, H - 2 * h, color);
   }
 
   /**
@@ -100,27 +89,28 @@ export class Hud {
     const H = WINDOW_H;
     const h = H / 40.0;
     fb.flipY = false;
-    this.quad(fb, [[W, H], [W, H - 5 * h], [0, H - 5 * h], [0, H]], BLACK);
-    const ifMin = (value: number, draw: () => void) => {
-      if (Math.abs(value) > 1e-4) draw();
-    };
-    ifMin(speed, () => this.vertical(fb, 5, 0.02 * speed, WHITE));
-    ifMin(omegas[0]!, () => this.vertical(fb, 7, 0.01 * omegas[0]!, ABS_FRONT));
-    ifMin(omegas[1]!, () => this.vertical(fb, 8, 0.01 * omegas[1]!, ABS_FRONT));
-    ifMin(omegas[2]!, () => this.vertical(fb, 9, 0.01 * omegas[2]!, ABS_REAR));
-    ifMin(omegas[3]!, () => this.vertical(fb, 10, 0.01 * omegas[3]!, ABS_REAR));
-    ifMin(steeringJointAngle, () => this.horizontal(fb, 20, -10.0 * steeringJointAngle, GREEN));
-    ifMin(hullAngularVelocity, () => this.horizontal(fb, 30, -0.8 * hullAngularVelocity, RED));
+    this.quad(fb, W, H, W, H - 5 * h, 0, H - 5 * h, 0, H, BLACK);
+    // Each indicator is drawn only when its raw value exceeds 1e-4 (Gymnasium's render_if_min).
+    if (Math.abs(speed) > 1e-4) this.vertical(fb, 5, 0.02 * speed, WHITE);
+    if (Math.abs(omegas[0]!) > 1e-4) this.vertical(fb, 7, 0.01 * omegas[0]!, ABS_FRONT);
+    if (Math.abs(omegas[1]!) > 1e-4) this.vertical(fb, 8, 0.01 * omegas[1]!, ABS_FRONT);
+    if (Math.abs(omegas[2]!) > 1e-4) this.vertical(fb, 9, 0.01 * omegas[2]!, ABS_REAR);
+    if (Math.abs(omegas[3]!) > 1e-4) this.vertical(fb, 10, 0.01 * omegas[3]!, ABS_REAR);
+    if (Math.abs(steeringJointAngle) > 1e-4) this.horizontal(fb, 20, -10.0 * steeringJointAngle, GREEN);
+    if (Math.abs(hullAngularVelocity) > 1e-4) this.horizontal(fb, 30, -0.8 * hullAngularVelocity, RED);
     this.text(fb, formatScore(score), 60, WINDOW_H - (WINDOW_H * 2.5) / 40.0);
   }
 
   /** Opaque text box centred at (cx, cy), glyphs max-composited at measured pair offsets. */
+  private readonly glyphX = new Int32Array(16);
+
   private text(fb: Framebuffer, s: string, cx: number, cy: number): void {
-    const xs: number[] = [0];
+    const xs = this.glyphX;
+    xs[0] = 0;
     let width = GLYPH_WIDTHS[s[0]!]!;
     for (let i = 1; i < s.length; i++) {
       const off = GLYPH_PAIR_OFFSETS[s[i - 1]! + s[i]!] ?? GLYPH_WIDTHS[s[i - 1]!]!;
-      xs.push(xs[i - 1]! + off);
+      xs[i] = xs[i - 1]! + off;
       width = Math.max(width, xs[i]! + GLYPH_WIDTHS[s[i]!]!);
     }
     const height = GLYPH_HEIGHT;

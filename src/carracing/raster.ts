@@ -124,11 +124,9 @@ export class Framebuffer {
     const right = this.width - 1;
     const top = 0;
     const bottom = this.height - 1;
-    const encode = (x: number, y: number) =>
-      (x < left ? 1 : 0) | (x > right ? 2 : 0) | (y < top ? 4 : 0) | (y > bottom ? 8 : 0);
     for (;;) {
-      let c1 = encode(x1, y1);
-      let c2 = encode(x2, y2);
+      let c1 = clipCode(x1, y1, left, top, right, bottom);
+      let c2 = clipCode(x2, y2, left, top, right, bottom);
       if ((c1 | c2) === 0) break;
       if ((c1 & c2) !== 0) return false;
       if (c1 === 0) {
@@ -143,7 +141,6 @@ export class Framebuffer {
         c2 = t;
       }
       const m = x2 !== x1 ? Math.fround(Math.fround(y2 - y1) / Math.fround(x2 - x1)) : 1.0;
-      const s16 = (v: number) => (Math.trunc(v) << 16) >> 16;
       if (c1 & 1) {
         y1 = s16(y1 + s16(Math.fround((left - x1) * m)));
         x1 = left;
@@ -169,7 +166,10 @@ export class Framebuffer {
   /** SDL_gfx _aalineRGBA with draw_endpoint = 0 (Wu-style, 8-bit weights from a 32-bit accumulator). */
   aaLine(ax: number, ay: number, bx: number, by: number, color: number): void {
     if (!this.clipLine(ax, ay, bx, by)) return;
-    const [x1, y1, x2, y2] = this.clipped as unknown as [number, number, number, number];
+    const x1 = this.clipped[0]!;
+    const y1 = this.clipped[1]!;
+    const x2 = this.clipped[2]!;
+    const y2 = this.clipped[3]!;
     let xx0 = x1;
     let yy0 = y1;
     let xx1 = x2;
@@ -323,6 +323,15 @@ export class Framebuffer {
       }
     }
   }
+}
+
+function clipCode(x: number, y: number, left: number, top: number, right: number, bottom: number): number {
+  return (x < left ? 1 : 0) | (x > right ? 2 : 0) | (y < top ? 4 : 0) | (y > bottom ? 8 : 0);
+}
+
+/** C's (Sint16) conversion of a float: truncate, then wrap to 16 bits. */
+function s16(v: number): number {
+  return (Math.trunc(v) << 16) >> 16;
 }
 
 export const rgb = (r: number, g: number, b: number): number => ((r & 255) | ((g & 255) << 8) | ((b & 255) << 16)) >>> 0;
