@@ -1,0 +1,78 @@
+// Build selection, embedded bytes, allocator and the size budget of each build.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createKernelRuntime, BackendUnavailableError } from '../../src/kernels/runtime.js';
+import { decodeBase64 } from '../../src/wasm/base64.js';
+import { detectFeatures } from '../../src/wasm/loader.js';
+import { scalarWasm, simdWasm, relaxedWasm } from '../../src/wasm/builds.generated.js';
+import { ROOT } from './node-engines.js';
+
+describe('embedded builds', () => {
+  it.each([['scalar', scalarWasm], ['simd', simdWasm], ['relaxed', relaxedWasm]] as const)(
+    '%s: base64 decodes to build/%s.wasm, ≤ 48 KB', (name, b64) => {
+      const file = readFileSync(join(ROOT, `build/${name}.wasm`));
+      const bytes = decodeBase64(b64);
+      expect(Buffer.from(bytes).equals(file)).toBe(true);
+      expect(bytes.length).toBeLessThanOrEqual(48 * 1024);
+    });
+
+  it('base64 decoder handles every padding length', () => {
+    for (let n = 0; n < 40; n++) {
+      const data = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) & 0xff);
+      expect(Array.from(decodeBase64(Buffer.from(data).toString('base64')))).toEqual(Array.from(data));
+    }
+  });
+});
+
+describe('backend selection', () => {
+  it('auto picks the best build the engine runs correctly', async () => {
+    const f = await detectFeatures();
+    const rt = await createKernelRuntime();
+    if (f.relaxedSimd && rt.relaxedProbe.inRangeExact) expect(rt.build).toBe('relaxed');
+    else expect(rt.build).toBe(f.simd ? 'simd' : 'scalar');
+  });
+
+  it('forced builds load (or throw BackendUnavailableError when unsupported)', async () => {
+    const f = await detectFeatures();
+    expect((await createKernelRuntime({ backend: 'scalar' })).build).toBe('scalar');
+    if (f.simd) expect((await createKernelRuntime({ backend: 'simd' })).build).toBe('simd');
+    if (f.relaxedSimd) expect((await createKernelRuntime({ backend: 'relaxed' })).build).toBe('relaxed');
+    else await expect(createKernelRuntime({ backend: 'relaxed' })).rejects.toThrow(BackendUnavailableError);
+  });
+
+  it('rejects an unknown backend name', async () => {
+    await expect(createKernelRuntime({ backend: 'gpu' as never })).rejects.toThrow(TypeError);
+  });
+
+  it('each runtime has its own memory', async () => {
+    const a = await createKernelRuntime({ backend: 'scalar' });
+    const b = await createKernelRuntime({ backend: 'scalar' });
+    expect(a.memory).not.toBe(b.memory);
+  });
+});
+
+describe('alloc', () => {
+  it('returns 16-byte aligned, non-overlapping blocks and grows memory', async () => {
+    const rt = await createKernelRuntime({ backend: 'scalar' });
+    const before = rt.memory.buffer.byteLength;
+    const a = rt.alloc(3), b = rt.alloc(17), c = rt.alloc(5 << 20);
+    expect([a % 16, b % 16, c % 16]).toEqual([0, 0, 0]);
+    expect(b).toBeGreaterThanOrEqual(a + 3);
+    expect(c).toBeGreaterThanOrEqual(b + 17);
+    expect(rt.memory.buffer.byteLength).toBeGreaterThan(before);
+    expect(rt.memory.buffer.byteLength).toBeGreaterThanOrEqual(c + (5 << 20));
+    expect(rt.allocatedBytes).toBeGreaterThanOrEqual((5 << 20) + 32);
+    expect(() => rt.alloc(-1)).toThrow(RangeError);
+  });
+
+  it('prepare rejects inconsistent shapes with a clear error', async () => {
+    const rt = await createKernelRuntime({ backend: 'scalar' });
+    expect(() => rt.fullyConnectedF32({ batch: 1, inFeatures: 4, outFeatures: 3 },
+      { weights: new Float32Array(11), bias: null, activationMin: -Infinity, activationMax: Infinity })).toThrow(/expected 3×4 = 12/);
+    expect(() => rt.conv2dQS8({ batch: 1, inH: 4, inW: 4, inC: 1, outH: 2, outW: 2, outC: 1, kH: 3, kW: 3, strideH: 0,
+      strideW: 1, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0 }, {
+      weights: new Int8Array(9), bias: null, inputScale: 1, inputZeroPoint: 0, weightScales: new Float32Array([1]),
+      outputScale: 1, outputZeroPoint: 0, activationMin: -128, activationMax: 127 })).toThrow(/strideH/);
+  });
+});

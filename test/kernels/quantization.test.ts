@@ -1,0 +1,122 @@
+// Requantization and dynamic quantization: targeted cases (ties, shifts of both signs, int32 extremes)
+// through the real kernels of every in-process build, and the reference arithmetic itself.
+import { describe, expect, it } from 'vitest';
+import { createKernelRuntime } from '../../src/kernels/runtime.js';
+import { detectFeatures } from '../../src/wasm/loader.js';
+import type { Build } from '../../src/kernels/api.js';
+import { quantizeMultiplier } from '../../src/kernels/quantize-multiplier.js';
+import {
+  asymmetricQuantizeFloats, multiplyByQuantizedMultiplier, quantizeMultiplierRef, roundHalfAwayFromZero,
+  roundingDivideByPOT, saturatingRoundingDoublingHighMul, symmetricQuantizeFloats,
+} from '../../src/reference/quantization.js';
+import { rng } from './random-cases.js';
+
+const features = await detectFeatures();
+const builds: Build[] = ['scalar', ...(features.simd ? ['simd' as const] : []), ...(features.relaxedSimd ? ['relaxed' as const] : [])];
+
+describe('reference arithmetic (hand-checked values)', () => {
+  it('rounds half away from zero', () => {
+    expect([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, -0.49].map(roundHalfAwayFromZero)).toEqual([-3, -2, -1, 1, 2, 3, -0]);
+  });
+  it('SaturatingRoundingDoublingHighMul', () => {
+    expect(saturatingRoundingDoublingHighMul(-2147483648, -2147483648)).toBe(2147483647);
+    expect(saturatingRoundingDoublingHighMul(1 << 30, 1 << 30)).toBe(1 << 29);
+    expect(saturatingRoundingDoublingHighMul(3, 1 << 30)).toBe(2); // 1.5 → 2
+    expect(saturatingRoundingDoublingHighMul(-3, 1 << 30)).toBe(-1); // -1.5 → -1 (nudge then truncate)
+  });
+  it('RoundingDivideByPOT', () => {
+    expect([5, -5, 6, -6, 7, -7].map((x) => roundingDivideByPOT(x, 1))).toEqual([3, -3, 3, -3, 4, -4]);
+    expect(roundingDivideByPOT(-12, 3)).toBe(-2); // -1.5 → -2
+    expect(roundingDivideByPOT(12, 3)).toBe(2);
+    expect(roundingDivideByPOT(123, 0)).toBe(123);
+  });
+  it('QuantizeMultiplier', () => {
+    expect(quantizeMultiplierRef(0.5)).toEqual([1 << 30, 0]);
+    expect(quantizeMultiplierRef(1)).toEqual([1 << 30, 1]);
+    expect(quantizeMultiplierRef(0.75)).toEqual([1610612736, 0]);
+    expect(quantizeMultiplierRef(2 ** -40)).toEqual([0, 0]);
+  });
+  it('kernel-side QuantizeMultiplier equals the reference', () => {
+    const r = rng(7);
+    for (let i = 0; i < 20000; i++) {
+      const real = i < 64 ? 2 ** (i - 40) : 2 ** (-36 + 40 * r.next()) * (i % 3 === 0 ? 1 : r.next() + 0.5);
+      const { multiplier, shift } = quantizeMultiplier(real);
+      expect([multiplier, shift]).toEqual(quantizeMultiplierRef(real));
+    }
+  });
+});
+
+describe.each(builds)('%s build: requantization through the FC kernel', (build) => {
+  it('matches MultiplyByQuantizedMultiplier at ties, both shift signs and int32 extremes', async () => {
+    const rt = await createKernelRuntime({ backend: build });
+    const r = rng(11);
+    const channels = 256;
+    let checked = 0;
+    for (let round = 0; round < 24; round++) {
+      // acc = bias[c] exactly: one input feature with value = zero point, weight 1.
+      const scales = new Float32Array(channels).map((_, c) => {
+        const kind = (c + round) % 4;
+        return kind === 0 ? 2 ** -r.int(1, 20) // exact powers of two: many exact ties
+          : kind === 1 ? 3 * 2 ** -r.int(2, 22)
+            : kind === 2 ? 2 ** (-24 + 24 * r.next())
+              : 1 + 7 * r.next(); // multiplier > 1: left shift
+      });
+      const bias = new Int32Array(channels).map((_, c) => {
+        const s = scales[c]!;
+        if (c % 17 === 0) return r.pick([-2147483648, 2147483647, -1, 0, 1]);
+        const target = r.int(-140, 140);
+        const base = Math.round(target / s);
+        const half = Math.round(0.5 / s);
+        return Math.max(-2147483648, Math.min(2147483647, base + (r.next() < 0.5 ? half : -half) + r.int(-1, 1)));
+      });
+      const zp = r.int(-128, 127);
+      const outZp = r.int(-20, 20);
+      const op = rt.fullyConnectedQS8({ batch: 1, inFeatures: 1, outFeatures: channels }, {
+        weights: new Int8Array(channels).fill(1), bias, inputScale: 1, inputZeroPoint: zp, weightScales: scales,
+        outputScale: 1, outputZeroPoint: outZp, activationMin: -128, activationMax: 127,
+      });
+      const inPtr = rt.alloc(1), outPtr = rt.alloc(channels);
+      new Int8Array(rt.memory.buffer, inPtr, 1)[0] = zp;
+      op.run(inPtr, outPtr);
+      const got = new Int8Array(rt.memory.buffer, outPtr, channels);
+      for (let c = 0; c < channels; c++) {
+        const [m, shift] = quantizeMultiplierRef(scales[c]!);
+        const want = Math.max(-128, Math.min(127, multiplyByQuantizedMultiplier(bias[c]!, m, shift) + outZp));
+        if (got[c] !== want) expect(`channel ${c} acc ${bias[c]} scale ${scales[c]}: ${got[c]}`).toBe(`… ${want}`);
+        checked++;
+      }
+    }
+    expect(checked).toBe(24 * channels);
+  });
+});
+
+describe.each(builds)('%s build: dynamic quantization', (build) => {
+  const cases: Array<[string, Float32Array]> = [
+    ['exact ties, range 127', new Float32Array([-127, -2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 126.5, 127])],
+    ['all zero', new Float32Array(9)],
+    ['positive only', new Float32Array([0.1, 0.2, 3.75, 1e-3])],
+    ['negative only', new Float32Array([-0.1, -7.25, -1e-3])],
+    ['asymmetric ties', new Float32Array([-1, 0, 0.5, 1, 254 / 255 * 3, 3, -0.25, 1.75])],
+    ['tiny', new Float32Array([1e-30, -3e-31, 2e-30])],
+  ];
+  const r = rng(3);
+  for (let i = 0; i < 40; i++) {
+    const n = r.int(1, 300);
+    cases.push([`random #${i}`, new Float32Array(n).map(() => Math.round((r.next() * 10 - 3) * 16) / 16)]);
+  }
+  it.each(cases)('%s', async (_name, values) => {
+    const rt = await createKernelRuntime({ backend: build });
+    const k = (rt as Awaited<ReturnType<typeof createKernelRuntime>>).kernels;
+    const src = rt.alloc(values.byteLength), dst = rt.alloc(values.length);
+    new Float32Array(rt.memory.buffer, src, values.length).set(values);
+    const sfSym = k.f32_quantize_symmetric(src, values.length, dst);
+    const sym = symmetricQuantizeFloats(values);
+    expect(Array.from(new Int8Array(rt.memory.buffer, dst, values.length))).toEqual(Array.from(sym.values));
+    expect(sfSym).toBe(sym.scale);
+    const sfAsym = k.f32_quantize_asymmetric(src, values.length, dst);
+    const asym = asymmetricQuantizeFloats(values);
+    expect(Array.from(new Int8Array(rt.memory.buffer, dst, values.length))).toEqual(Array.from(asym.values));
+    expect(sfAsym).toBe(asym.scale);
+    expect(k.quantize_last_zero_point()).toBe(asym.zeroPoint);
+  });
+});
