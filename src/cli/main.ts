@@ -1,4 +1,33 @@
-// i8x16 command line. Subcommands are added by their owners.
-const [command] = process.argv.slice(2);
-console.error(`i8x16: unknown command ${command ?? '(none)'}`);
-process.exit(2);
+// i8x16 command line. Each subcommand lives in its own module exporting `run(args)`; add new ones
+// to SUBCOMMANDS. Modules are imported lazily so one subcommand's dependencies never slow another.
+type Subcommand = { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> };
+
+const SUBCOMMANDS: Record<string, Subcommand> = {
+  inspect: { summary: 'inspect FILE [--json]   ops, tensors, quantization, weight and arena bytes', load: () => import('./inspect.js') },
+};
+
+function usage(): string {
+  return ['usage: i8x16 <command> [args]', '', 'commands:', ...Object.values(SUBCOMMANDS).map((s) => `  ${s.summary}`)].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    console.log(usage());
+    return command ? 0 : 2;
+  }
+  const sub = SUBCOMMANDS[command];
+  if (!sub) {
+    console.error(`i8x16: unknown command "${command}"\n\n${usage()}`);
+    return 2;
+  }
+  return (await sub.load()).run(args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (error: unknown) => {
+    console.error(`i8x16: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);
