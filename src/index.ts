@@ -48,8 +48,9 @@ async function readSource(source: ModelSource, maxBytes: number): Promise<{ byte
 }
 
 async function readNodeFile(path: string | URL, maxBytes: number): Promise<{ bytes: Uint8Array; name: string }> {
-  // Imported lazily so browser bundles carry no Node built-ins.
-  const fs = await import('node:fs/promises');
+  // Imported lazily through a variable so browser bundlers neither include nor try to resolve it.
+  const specifier = 'node:fs/promises';
+  const fs = (await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier)) as typeof import('node:fs/promises');
   const name = String(path);
   const info = await fs.stat(path);
   if (info.size > maxBytes) throw new ModelError(`file is ${info.size} bytes, more than maxBytes (${maxBytes})`, { file: name });
