@@ -1,3 +1,5 @@
+import type { SegmentMap } from './raster.js';
+
 /**
  * pygame.transform.smoothscale's shrink (the SIMD filter path used on x86-64/ARM), bit-exact:
  * integer area averaging, X pass then Y pass, 14-bit fractions and a 16-bit reciprocal.
@@ -5,7 +7,7 @@
  */
 
 export class Downscaler {
-  private readonly tmp: Uint16Array;
+  private readonly rowBuf: Uint16Array;
   private readonly accY: Uint32Array;
   private readonly xSpace: number;
   private readonly xRecip: number;
@@ -20,7 +22,7 @@ export class Downscaler {
     readonly dstW: number,
     readonly dstH: number,
   ) {
-    this.tmp = new Uint16Array(dstW * srcH * 3);
+    this.rowBuf = new Uint16Array(dstW * 3);
     this.accY = new Uint32Array(dstW * 3);
     this.xSpace = Math.floor((0x4000 * srcW) / dstW);
     this.xRecip = Math.floor(0x40000000 / this.xSpace) & 0xffff;
@@ -43,25 +45,57 @@ export class Downscaler {
     if (j !== dstW) throw new Error(`smoothscale schedule produced ${j} of ${dstW} columns`);
   }
 
-  run(src: Uint32Array, dst: Uint8Array): void {
-    const { srcW, srcH, dstW, dstH, tmp } = this;
+  /** The emit pixel of each output column (for SegmentMap). */
+  get emitColumns(): Int32Array {
+    return this.emitX;
+  }
+
+  /**
+   * Downscale `src`. With `segments` (built from this downscaler's emitColumns), segments recorded as
+   * uniform are summed as count·colour; the result is identical to reading every pixel.
+   */
+  run(src: Uint32Array, dst: Uint8Array, segments: SegmentMap | null = null): void {
+    const { srcW, srcH, dstW, dstH } = this;
     const recip = this.xRecip;
     const emitX = this.emitX;
     const emitCnt = this.emitCnt;
-    // X pass: srcW → dstW per row, into tmp (dstW × srcH × 3). The emit schedule is the same for every row,
-    // so whole source pixels are summed in a branch-free loop; R and B share one int (each sum < 2^16).
-    for (let y = 0; y < srcH; y++) {
+    if (segments !== null && (segments.count !== dstW || segments.width !== srcW || segments.height !== srcH)) {
+      throw new Error('segment map does not belong to this downscaler');
+    }
+    const segUniform = segments?.uniform;
+    const segColor = segments?.color;
+    // X pass then Y step, fused row by row. The X emit schedule is the same for every row, so whole source
+    // pixels are summed in a tight loop (or as count·colour for segments recorded as uniform); R and B
+    // share one int (each sum < 2^16).
+    const ySpace = this.ySpace;
+    const yRecip = this.yRecip;
+    const acc = this.accY;
+    const rowBuf = this.rowBuf;
+    const rowLen = dstW * 3;
+    acc.fill(0);
+    let yCnt = ySpace;
+    let outRow = 0;
+    for (let y = 0; y < srcH && outRow < dstH; y++) {
       let accRB = 0;
       let accG = 0;
-      let o = y * dstW * 3;
+      let o = 0;
       const rowStart = y * srcW;
       let x = rowStart;
+      const segBase = y * dstW;
       for (let j = 0; j < dstW; j++) {
         const ex = rowStart + emitX[j]!;
-        for (; x < ex; x++) {
-          const p = src[x]!;
-          accRB += p & 0xff00ff;
-          accG += (p >>> 8) & 255;
+        if (segments !== null && segUniform![segBase + j] === 1) {
+          const c = segColor![segBase + j]!;
+          const n = ex - x;
+          accRB += n * (c & 0xff00ff);
+          accG += n * ((c >>> 8) & 255);
+          x = ex;
+        } else {
+          for (; x < ex; x++) {
+            const p = src[x]!;
+            accRB += p & 0xff00ff;
+            accG += (p >>> 8) & 255;
+          }
         }
         const p = src[x++]!;
         const cnt = emitCnt[j]!;
@@ -77,37 +111,26 @@ export class Downscaler {
         const vR = (dR * recip) >>> 16;
         const vG = (dG * recip) >>> 16;
         const vB = (dB * recip) >>> 16;
-        tmp[o++] = vR > 255 ? 255 : vR;
-        tmp[o++] = vG > 255 ? 255 : vG;
-        tmp[o++] = vB > 255 ? 255 : vB;
+        rowBuf[o++] = vR > 255 ? 255 : vR;
+        rowBuf[o++] = vG > 255 ? 255 : vG;
+        rowBuf[o++] = vB > 255 ? 255 : vB;
       }
-    }
-    // Y pass: srcH → dstH, one accumulator per column and channel.
-    const ySpace = this.ySpace;
-    const yRecip = this.yRecip;
-    const acc = this.accY;
-    const rowLen = dstW * 3;
-    acc.fill(0);
-    let cnt = ySpace;
-    let outRow = 0;
-    for (let y = 0; y < srcH; y++) {
-      const base = y * rowLen;
-      if (cnt > 0x4000) {
-        for (let i = 0; i < rowLen; i++) acc[i] = acc[i]! + tmp[base + i]!;
-        cnt -= 0x4000;
+      // Y step: same scheme over rows, one accumulator per column and channel.
+      if (yCnt > 0x4000) {
+        for (let i = 0; i < rowLen; i++) acc[i] = acc[i]! + rowBuf[i]!;
+        yCnt -= 0x4000;
       } else {
-        const frac = 0x4000 - cnt;
+        const frac = 0x4000 - yCnt;
         const ob = outRow * rowLen;
         for (let i = 0; i < rowLen; i++) {
-          const s = tmp[base + i]! << 2;
-          const d = (((s * cnt) >>> 16) + acc[i]!) & 0xffff;
-          acc[i] = (s * frac) >>> 16;
+          const s4 = rowBuf[i]! << 2;
+          const d = (((s4 * yCnt) >>> 16) + acc[i]!) & 0xffff;
+          acc[i] = (s4 * frac) >>> 16;
           const v = (d * yRecip) >>> 16;
           dst[ob + i] = v > 255 ? 255 : v;
         }
         outRow++;
-        cnt = ySpace - frac;
-        if (outRow >= dstH) break;
+        yCnt = ySpace - frac;
       }
     }
   }

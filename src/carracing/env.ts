@@ -302,9 +302,12 @@ export class CarRacing {
     };
   }
 
-  /** Copies the env's current state into the render scene (no allocation). */
   private fillScene(): void {
-    const s = this.scene;
+    this.fillRenderScene(this.scene);
+  }
+
+  /** Copies the env's current state into a render scene (no allocation). */
+  fillRenderScene(s: RenderScene): void {
     const car = this.car!;
     s.t = this.t;
     s.hudReward = this.rewardAcc;

@@ -128,9 +128,9 @@ export class Hud {
           if (v === 0) continue;
           const px = left + xs[i]! + x;
           if (px < 0 || px >= fb.width) continue;
-          const idx = py * fb.width + px;
-          const old = fb.data[idx]! & 255;
-          if (v > old) fb.data[idx] = rgb(v, v, v);
+          // glyph boxes overlap: keep the brighter coverage (max), as SDL_ttf composes a string
+          const old = fb.data[py * fb.width + px]! & 255;
+          if (v > old) fb.pixel(px, py, rgb(v, v, v));
         }
       }
     }

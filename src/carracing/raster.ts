@@ -5,9 +5,66 @@
  * in y-up surface coordinates and flips the surface afterwards; drawing flipped directly is equivalent.
  */
 
+/**
+ * Per row, the source pixels that one smoothscale output column sums in full (between two "emit" pixels).
+ * The framebuffer records which of these segments hold a single colour, so the downscale can add
+ * count·colour instead of reading every pixel. Pure bookkeeping: the pixels are written as usual.
+ */
+export class SegmentMap {
+  readonly count: number;
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+  /** segment index owning pixel x, or −1 for emit pixels and the unused tail */
+  readonly at: Int16Array;
+  /** first segment with end ≥ x */
+  readonly firstFrom: Int16Array;
+  /** last segment with start ≤ x */
+  readonly lastTo: Int16Array;
+  /** 1 = uniform (colour in `color`), 0 = mixed */
+  readonly uniform: Uint8Array;
+  readonly color: Uint32Array;
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    readonly emitX: Int32Array,
+  ) {
+    const n = emitX.length;
+    this.count = n;
+    this.start = new Int32Array(n);
+    this.end = new Int32Array(n);
+    this.at = new Int16Array(width).fill(-1);
+    for (let j = 0; j < n; j++) {
+      this.start[j] = j === 0 ? 0 : emitX[j - 1]! + 1;
+      this.end[j] = emitX[j]! - 1;
+      for (let x = this.start[j]!; x <= this.end[j]!; x++) this.at[x] = j;
+    }
+    this.firstFrom = new Int16Array(width).fill(n);
+    this.lastTo = new Int16Array(width).fill(-1);
+    for (let x = 0; x < width; x++) {
+      for (let j = 0; j < n; j++) {
+        if (this.end[j]! >= x) {
+          this.firstFrom[x] = j;
+          break;
+        }
+      }
+      for (let j = n - 1; j >= 0; j--) {
+        if (this.start[j]! <= x) {
+          this.lastTo[x] = j;
+          break;
+        }
+      }
+    }
+    this.uniform = new Uint8Array(n * height);
+    this.color = new Uint32Array(n * height);
+  }
+}
+
 export class Framebuffer {
   readonly data: Uint32Array;
   flipY = false;
+  /** Optional uniform-segment bookkeeping for a fast exact downscale. */
+  segments: SegmentMap | null = null;
   /** Scratch for scanline intersections (polygons here have ≤ 8 vertices). */
   private readonly ints = new Int32Array(64);
 
@@ -24,6 +81,19 @@ export class Framebuffer {
 
   fill(color: number): void {
     this.data.fill(color);
+    if (this.segments) {
+      this.segments.uniform.fill(1);
+      this.segments.color.fill(color);
+    }
+  }
+
+  /** Bookkeeping after writing `color` to pixel x of physical row pr. */
+  private touchPixel(x: number, pr: number, color: number): void {
+    const seg = this.segments!;
+    const j = seg.at[x]!;
+    if (j < 0) return;
+    const k = pr * seg.count + j;
+    if (seg.uniform[k] === 1 && seg.color[k] !== color) seg.uniform[k] = 0;
   }
 
   /** Opaque inclusive horizontal span, clipped. */
@@ -39,11 +109,38 @@ export class Framebuffer {
     if (xa > xb) return;
     const r = this.row(y);
     this.data.fill(color, r + xa, r + xb + 1);
+    const seg = this.segments;
+    if (seg) {
+      const base = (r / this.width) * seg.count;
+      let j0 = seg.firstFrom[xa]!;
+      let j1 = seg.lastTo[xb]!;
+      if (j0 > j1) return;
+      // partially covered end segments
+      if (xa > seg.start[j0]!) {
+        this.touchSegment(base + j0, color);
+        j0++;
+      }
+      if (j1 >= j0 && xb < seg.end[j1]!) {
+        this.touchSegment(base + j1, color);
+        j1--;
+      }
+      if (j0 <= j1) {
+        seg.uniform.fill(1, base + j0, base + j1 + 1);
+        seg.color.fill(color, base + j0, base + j1 + 1);
+      }
+    }
+  }
+
+  private touchSegment(k: number, color: number): void {
+    const seg = this.segments!;
+    if (seg.uniform[k] === 1 && seg.color[k] !== color) seg.uniform[k] = 0;
   }
 
   pixel(x: number, y: number, color: number): void {
     if (x < 0 || y < 0 || x >= this.width || y >= this.height) return;
-    this.data[this.row(y) + x] = color;
+    const r = this.row(y);
+    this.data[r + x] = color;
+    if (this.segments) this.touchPixel(x, r / this.width, color);
   }
 
   /** SDL_gfx pixelRGBAWeight: alpha = (255·weight) >> 8, then old + floor((src − old)·alpha / 256). */
@@ -59,6 +156,7 @@ export class Framebuffer {
       out |= ((o + Math.floor(((s - o) * a) / 256)) & 255) << sh;
     }
     this.data[i] = out;
+    if (this.segments) this.touchPixel(x, (i - x) / this.width, out);
   }
 
   /** SDL_gfx filledPolygon: 16.16 fixed-point even-odd scanline fill. Vertices are already integers. */
