@@ -120,6 +120,11 @@ export class Model {
     (target as Float32Array).set(data as Float32Array);
   }
 
+  /** Bytes of WebAssembly linear memory this model holds (kernel code data, packed weights, arena). */
+  get memoryBytes(): number {
+    return this.#runtime?.memory.buffer.byteLength ?? 0;
+  }
+
   /** Releases the model's memory; later `run` calls throw. */
   dispose(): void {
     this.#graph = null;

@@ -42,7 +42,16 @@ export function buildGraph(model: TfliteModel, runtime: KernelRuntime, options: 
   for (const op of subgraph.operators) {
     const def = OP_REGISTRY.get(op.builtinCode)!;
     const ctx = makeContext(op.index, tensors, runtime, model, fileName);
-    const step = def.prepare(ctx);
+    let step: OpStep;
+    try {
+      step = def.prepare(ctx);
+    } catch (e) {
+      // The kernel layer validates its arguments too; a refusal there is still a property of the model.
+      if (e instanceof Error && e.name === 'KernelArgumentError') {
+        throw new ModelError(`${op.opName}: kernel refused the op: ${e.message}`, { file: fileName, opIndex: op.index });
+      }
+      throw e;
+    }
     if (step) steps.push({ opIndex: op.index, step });
   }
 

@@ -14,6 +14,9 @@ function geometry(ctx: OpContext, options: ConvOptions | DepthwiseOptions, input
   const kW = filterShape[2]!;
   const h = paddedDim(ctx, options.padding, inH, kH, options.strideH, options.dilationH);
   const w = paddedDim(ctx, options.padding, inW, kW, options.strideW, options.dilationW);
+  for (const [name, v] of [['batch', batch], ['input height', inH], ['input width', inW], ['input depth', inC], ['output height', h.out], ['output width', w.out], ['output depth', outC]] as const) {
+    if (!(v >= 1)) ctx.fail(`${name} is ${v}; empty tensors are not supported`);
+  }
   return {
     batch, inH, inW, inC, outH: h.out, outW: w.out, outC, kH, kW,
     strideH: options.strideH, strideW: options.strideW, dilationH: options.dilationH, dilationW: options.dilationW,

@@ -17,6 +17,7 @@ export const fullyConnected: OpDefinition = {
     const output = ctx.output(0);
     if (weights.shape.length !== 2) ctx.fail(`weights must be 2-D [out, in], got [${weights.shape}]`, weights.index);
     const [outFeatures, inFeatures] = weights.shape as [number, number];
+    if (!(outFeatures >= 1 && inFeatures >= 1 && input.elementCount >= 1)) ctx.fail('empty tensors are not supported');
     if (inFeatures === 0 || input.elementCount % inFeatures !== 0) {
       ctx.fail(`input of ${input.elementCount} elements is not a multiple of ${inFeatures} input features`);
     }

@@ -1,0 +1,37 @@
+// Full fuzz run: `npm run fuzz [-- --cases N --seed S --max-bytes B --out DIR]`.
+// Mutates and truncates small .tflite files; each case must load and run or throw ModelError.
+// Failing inputs are written to --out for replay. Exit code 1 on any failure or a case over 1 s.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultSeedFiles, runFuzz } from '../test/fuzz/fuzz-harness.js';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+
+const cases = Number(arg('cases', '5000'));
+const seed = Number(arg('seed', '20261126'));
+const maxBytes = Number(arg('max-bytes', String(64 << 20)));
+const outDir = arg('out', 'fuzz-failures');
+const SLOW_MS = 1000;
+
+const seeds = defaultSeedFiles(process.cwd(), 60);
+if (seeds.length === 0) {
+  console.error('fuzz: no seed files (test/fixtures/zoo/*/*.tflite); run from the repository root');
+  process.exit(2);
+}
+console.log(`fuzz: ${cases} cases from ${seeds.length} seed files, seed ${seed}, maxBytes ${maxBytes}`);
+const report = await runFuzz({
+  cases, seed, seeds, maxBytes, backends: ['scalar', 'simd', 'relaxed'],
+  onFailure: (f) => {
+    mkdirSync(outDir, { recursive: true });
+    const file = join(outDir, `case-${f.caseIndex}.tflite`);
+    writeFileSync(file, f.bytes);
+    console.error(`FAIL case ${f.caseIndex} (${f.seedName}; ${f.mutation}) saved to ${file}\n${f.error}`);
+  },
+});
+const s = report.slowest;
+console.log(`fuzz: ${report.cases} cases in ${(report.totalMs / 1000).toFixed(1)} s: ${report.loadedAndRan} loaded and ran, ${report.modelErrors} ModelError, ${report.failures.length} other failures`);
+console.log(`fuzz: slowest case ${s.caseIndex} ${s.ms.toFixed(1)} ms (${s.seedName}; ${s.mutation}); largest model memory ${report.maxMemoryBytes} bytes`);
+process.exit(report.failures.length > 0 || s.ms > SLOW_MS ? 1 : 0);
