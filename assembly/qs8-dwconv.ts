@@ -41,9 +41,8 @@ export function qs8_dwconv(input: usize, inH: i32, inW: i32, inC: i32, outH: i32
             acc = i32x4.add(acc, v128.load(bp));
             const nrem = outC - c;
             if (mode == 0) {
-              const rp = chan + npu * 12 + (<usize>c << 3);
               const q = requantize_i32x4(acc, v128.load(bp + (npu << 2)), v128.load(bp + (npu << 3)),
-                v128.load(rp), v128.load(rp, 16), zp, lo, hi);
+                v128.load(bp + npu * 12), v128.load(bp + (npu << 4)), zp, lo, hi);
               const q16 = i16x8.narrow_i32x4_s(q, q);
               const bits = i32x4.extract_lane(i8x16.narrow_i16x8_s(q16, q16), 0);
               if (nrem >= 4) store<i32>(o + <usize>c, bits);
@@ -70,8 +69,9 @@ export function qs8_dwconv(input: usize, inH: i32, inW: i32, inC: i32, outH: i32
         const col = <usize>c;
         acc += load<i32>(chan + (col << 2));
         if (mode == 0) {
-          const q = requantize_scalar(acc, load<i32>(chan + (npu << 2) + (col << 2)),
-            load<i32>(chan + (npu << 3) + (col << 2)), load<i64>(chan + npu * 12 + (col << 3)));
+          const cp4 = chan + (col << 2);
+          const q = requantize_scalar(acc, load<i32>(cp4 + (npu << 2)), load<i32>(cp4 + (npu << 3)),
+            load<i32>(cp4 + npu * 12), load<i32>(cp4 + (npu << 4)));
           store<i8>(o + col, i8(clamp_i32(q + outZp, outMin, outMax)));
         } else {
           store<i32>(o + (col << 2), acc);

@@ -20,11 +20,9 @@ function store_row_8(cRow: usize, s0: v128, s1: v128, chan: usize, np: usize, co
   s0 = i32x4.add(s0, v128.load(bp));
   s1 = i32x4.add(s1, v128.load(bp, 16));
   if (mode == 0) {
-    const mp = bp + (np << 2);
-    const lp = bp + (np << 3);
-    const rp = chan + np * 12 + (col << 3);
-    const q0 = requantize_i32x4(s0, v128.load(mp), v128.load(lp), v128.load(rp), v128.load(rp, 16), zp, lo, hi);
-    const q1 = requantize_i32x4(s1, v128.load(mp, 16), v128.load(lp, 16), v128.load(rp, 32), v128.load(rp, 48), zp, lo, hi);
+    const mp = bp + (np << 2), lp = bp + (np << 3), ep = bp + np * 12, np0 = bp + (np << 4);
+    const q0 = requantize_i32x4(s0, v128.load(mp), v128.load(lp), v128.load(ep), v128.load(np0), zp, lo, hi);
+    const q1 = requantize_i32x4(s1, v128.load(mp, 16), v128.load(lp, 16), v128.load(ep, 16), v128.load(np0, 16), zp, lo, hi);
     const q16 = i16x8.narrow_i32x4_s(q0, q1);
     const bits = i64x2.extract_lane(i8x16.narrow_i16x8_s(q16, q16), 0);
     if (nrem >= 8) store<i64>(cRow, bits);
@@ -143,8 +141,9 @@ function store_scalar(cp: usize, acc: i32, chan: usize, np: usize, col: usize,
   outZp: i32, outMin: i32, outMax: i32, mode: i32): void {
   const s = acc + load<i32>(chan + (col << 2));
   if (mode == 0) {
-    const q = requantize_scalar(s, load<i32>(chan + (np << 2) + (col << 2)),
-      load<i32>(chan + (np << 3) + (col << 2)), load<i64>(chan + np * 12 + (col << 3)));
+    const cp4 = chan + (col << 2);
+    const q = requantize_scalar(s, load<i32>(cp4 + (np << 2)), load<i32>(cp4 + (np << 3)),
+      load<i32>(cp4 + np * 12), load<i32>(cp4 + (np << 4)));
     store<i8>(cp, i8(clamp_i32(q + outZp, outMin, outMax)));
   } else {
     store<i32>(cp, s);

@@ -19,9 +19,8 @@ function store4(out: usize, s: v128, chan: usize, np: usize, r: usize,
   const bp = chan + (r << 2);
   s = i32x4.add(s, v128.load(bp));
   if (mode == 0) {
-    const rp = chan + np * 12 + (r << 3);
     const q = requantize_i32x4(s, v128.load(bp + (np << 2)), v128.load(bp + (np << 3)),
-      v128.load(rp), v128.load(rp, 16), zp, lo, hi);
+      v128.load(bp + np * 12), v128.load(bp + (np << 4)), zp, lo, hi);
     const q16 = i16x8.narrow_i32x4_s(q, q);
     const bits = i32x4.extract_lane(i8x16.narrow_i16x8_s(q16, q16), 0);
     const o = out + r;
@@ -97,8 +96,9 @@ function qs8_gemv_4x1__scalar(x: usize, kp: i32, w: usize, n: i32, chan: usize, 
       const col = <usize>(r + j);
       const acc = s + load<i32>(chan + (col << 2));
       if (mode == 0) {
-        const q = requantize_scalar(acc, load<i32>(chan + (npu << 2) + (col << 2)),
-          load<i32>(chan + (npu << 3) + (col << 2)), load<i64>(chan + npu * 12 + (col << 3)));
+        const cp4 = chan + (col << 2);
+        const q = requantize_scalar(acc, load<i32>(cp4 + (npu << 2)), load<i32>(cp4 + (npu << 3)),
+          load<i32>(cp4 + npu * 12), load<i32>(cp4 + (npu << 4)));
         store<i8>(out + col, i8(clamp_i32(q + outZp, outMin, outMax)));
       } else {
         store<i32>(out + (col << 2), acc);

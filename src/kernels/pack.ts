@@ -57,21 +57,24 @@ export function rowSums(w: Int8Array, n: number, k: number): Int32Array {
 
 /**
  * Channel-parameter block read by every int8 kernel's epilogue (assembly/requantize.ts):
- * bias i32[np] | mult i32[np] | lmul i32[np] | rmul i64[np]; 20·np bytes, np % 8 == 0.
+ * bias | mult | lmul | rexp | rnone, i32[np] each; 20·np bytes, np % 8 == 0.
  */
 export function channelParamBlock(np: number, bias: ArrayLike<number>, mults: ReadonlyArray<QuantizedMultiplier> | null): ArrayBuffer {
   const buf = new ArrayBuffer(20 * np);
   const b = new Int32Array(buf, 0, np);
   const m = new Int32Array(buf, 4 * np, np);
   const l = new Int32Array(buf, 8 * np, np);
-  const r = new BigInt64Array(buf, 12 * np, np);
+  const r = new Int32Array(buf, 12 * np, np);
+  const none = new Int32Array(buf, 16 * np, np);
   for (let c = 0; c < bias.length; c++) b[c] = bias[c]!;
   if (mults) {
     for (let c = 0; c < mults.length; c++) {
       const { multiplier, shift } = mults[c]!;
+      const right = Math.max(-shift, 0);
       m[c] = multiplier;
       l[c] = 2 ** Math.max(shift, 0) | 0;
-      r[c] = 1n << BigInt(31 - Math.max(-shift, 0));
+      r[c] = right === 0 ? 0 : 2 ** (31 - right);
+      none[c] = right === 0 ? -1 : 0;
     }
   }
   return buf;
