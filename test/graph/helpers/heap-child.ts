@@ -1,0 +1,33 @@
+// Child process for heap.test.ts (run with --expose-gc): runs each model 10,000 times and reports
+// heapUsed after GC at run 1,000 and at run 10,000.
+import { readFileSync } from 'node:fs';
+import { loadModel, type TensorData } from '../../../src/index.js';
+
+declare const gc: () => void;
+const ARRAYS = { float32: Float32Array, int8: Int8Array, uint8: Uint8Array, int32: Int32Array } as const;
+
+function settledHeap(): number {
+  for (let i = 0; i < 4; i++) gc();
+  return process.memoryUsage().heapUsed;
+}
+
+const [backend, ...files] = process.argv.slice(2);
+const results: { file: string; heapAt1000: number; heapAt10000: number; delta: number; msPerRun: number }[] = [];
+for (const file of files) {
+  const model = await loadModel(new Uint8Array(readFileSync(file)), { backend: backend as 'scalar' });
+  const inputs = model.inputs.map((s) => {
+    const a = new ARRAYS[s.dtype](s.shape.reduce((x, y) => x * y, 1));
+    for (let i = 0; i < a.length; i++) a[i] = s.dtype === 'float32' ? Math.sin(i) : (i * 37) % 200 - 100;
+    return a as TensorData;
+  });
+  let checksum = 0;
+  const t0 = performance.now();
+  for (let run = 1; run <= 1000; run++) checksum += model.run(inputs)[0]![0]!;
+  const heapAt1000 = settledHeap();
+  for (let run = 1001; run <= 10000; run++) checksum += model.run(inputs)[0]![0]!;
+  const heapAt10000 = settledHeap();
+  const msPerRun = (performance.now() - t0) / 10000;
+  if (!Number.isFinite(checksum)) throw new Error('non-finite outputs');
+  results.push({ file, heapAt1000, heapAt10000, delta: heapAt10000 - heapAt1000, msPerRun });
+}
+console.log(JSON.stringify(results));
