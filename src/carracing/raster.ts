@@ -332,7 +332,7 @@ export class Framebuffer {
     }
   }
 
-  /** pygame.draw.polygon (filled): float32 intersections, floor/ceil alternating, then inner horizontal edges. */
+  /** pygame.draw.polygon (filled, pygame 2.6.1): floored scanline intersections, then inner horizontal edges. */
   fillPolygonPygame(px: Int32Array, py: Int32Array, n: number, color: number): void {
     let miny = py[0]!;
     let maxy = py[0]!;
@@ -371,9 +371,8 @@ export class Framebuffer {
           x1 = px[i]!;
         } else continue;
         if ((y >= y1 && y < y2) || (y === maxy && y2 === maxy)) {
-          let f = Math.fround(Math.fround((y - y1) * (x2 - x1)) / Math.fround(y2 - y1));
-          f = count % 2 === 0 ? Math.floor(f) : Math.ceil(f);
-          ints[count++] = f + x1;
+          // floor division (not C truncation): measured against pygame 2.6.1 on 300 random polygons
+          ints[count++] = Math.floor(((y - y1) * (x2 - x1)) / (y2 - y1)) + x1;
         }
       }
       // insertion sort
