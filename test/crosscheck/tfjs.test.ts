@@ -1,0 +1,211 @@
+// tfjs cross-check (issue 3): the seed architecture's Keras weights loaded into tfjs (float reference) vs
+// i8x16 running the converted .tflite files, on 200 inputs, in every kernel build the engine supports.
+// Uses the trained policy (models/) when present, and always the seeded-random fixture (test/fixtures/seed/).
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { relaxedSimd, simd } from 'wasm-feature-detect';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadModel } from '../../src/index.js';
+import { readNpy } from '../helpers/npy.js';
+import { loadSeedTfjsModel, loadTfjs, predictBatch, type Tfjs } from '../helpers/tfjs.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const SEED_DIR = join(ROOT, 'test/fixtures/seed');
+const FRAMES = join(ROOT, 'test/fixtures/frames/carracing_frames_gray.npy');
+const N = 200;
+const PIX = 96 * 96;
+const ACTIONS = 5;
+
+interface Source {
+  label: string;
+  weights: string;
+  files: Record<'float32' | 'dynamic_int8' | 'int8' | 'int8_fio', string>;
+}
+
+const SOURCES: Source[] = [
+  {
+    label: 'trained (models/)',
+    weights: join(ROOT, 'models/car_racing.weights.h5'),
+    files: {
+      float32: join(ROOT, 'models/car_racing_float32.tflite'),
+      dynamic_int8: join(ROOT, 'models/car_racing_dynamic_int8.tflite'),
+      int8: join(ROOT, 'models/car_racing_int8.tflite'),
+      int8_fio: join(ROOT, 'models/car_racing_int8_floatio.tflite'),
+    },
+  },
+  {
+    label: 'seeded random (test/fixtures/seed/)',
+    weights: join(SEED_DIR, 'seed_random.weights.h5'),
+    files: {
+      float32: join(SEED_DIR, 'seed_float32.tflite'),
+      dynamic_int8: join(SEED_DIR, 'seed_dynamic_int8.tflite'),
+      int8: join(SEED_DIR, 'seed_int8.tflite'),
+      int8_fio: join(SEED_DIR, 'seed_int8_fio.tflite'),
+    },
+  },
+].filter((s) => existsSync(s.weights));
+
+/** 200 inputs (NHWC float32, x/255): real CarRacing frames when recorded, else seeded blocky noise. */
+function inputs(): { x: Float32Array; source: string } {
+  const x = new Float32Array(N * PIX);
+  if (existsSync(FRAMES)) {
+    const f = readNpy(FRAMES);
+    if (f.dtype !== 'uint8' || f.shape[1] !== 96 || f.shape[2] !== 96) throw new Error(`unexpected frames ${f.dtype} [${f.shape}]`);
+    const count = f.shape[0];
+    if (count < N) throw new Error(`need ${N} frames, file has ${count}`);
+    for (let i = 0; i < N; i++) {
+      const src = Math.round((i * (count - 1)) / (N - 1)); // spread over the whole recording
+      for (let p = 0; p < PIX; p++) x[i * PIX + p] = f.data[src * PIX + p] / 255;
+    }
+    return { x, source: `real frames (${FRAMES.slice(ROOT.length + 1)}, ${count} recorded)` };
+  }
+  let s = 0x9e3779b9; // mulberry32
+  const rand = () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  for (let i = 0; i < N; i++) {
+    const cells = Array.from({ length: 144 }, () => Math.floor(rand() * 256));
+    for (let y = 0; y < 96; y++) {
+      for (let c = 0; c < 96; c++) {
+        const v = cells[(y >> 3) * 12 + (c >> 3)] + Math.floor(rand() * 41) - 20;
+        x[i * PIX + y * 96 + c] = Math.min(255, Math.max(0, v)) / 255;
+      }
+    }
+  }
+  return { x, source: 'seeded random blocky noise' };
+}
+
+/** TFLite reference QUANTIZE: round half away from zero, clamp to int8. */
+function quantizeInt8(x: Float32Array, scale: number, zp: number): Int8Array {
+  const q = new Int8Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i] / Math.fround(scale);
+    const r = Math.sign(v) * Math.floor(Math.abs(v) + 0.5) + zp;
+    q[i] = Math.min(127, Math.max(-128, r));
+  }
+  return q;
+}
+
+export interface Agreement {
+  maxAbs: number;
+  maxRef: number;
+  sqnrDb: number;
+  argmaxAgree: number;
+}
+
+export function compare(ref: Float32Array, out: Float32Array, rows: number, cols: number): Agreement {
+  let maxAbs = 0, maxRef = 0, sig = 0, noise = 0, agree = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const d = ref[i] - out[i];
+    maxAbs = Math.max(maxAbs, Math.abs(d));
+    maxRef = Math.max(maxRef, Math.abs(ref[i]));
+    sig += ref[i] * ref[i];
+    noise += d * d;
+  }
+  for (let r = 0; r < rows; r++) {
+    let a = 0, b = 0;
+    for (let c = 1; c < cols; c++) {
+      if (ref[r * cols + c] > ref[r * cols + a]) a = c;
+      if (out[r * cols + c] > out[r * cols + b]) b = c;
+    }
+    if (a === b) agree++;
+  }
+  return { maxAbs, maxRef, sqnrDb: 10 * Math.log10(sig / noise), argmaxAgree: agree / rows };
+}
+
+async function builds(): Promise<('scalar' | 'simd' | 'relaxed')[]> {
+  const out: ('scalar' | 'simd' | 'relaxed')[] = ['scalar'];
+  if (await simd()) out.push('simd');
+  if (await relaxedSimd()) out.push('relaxed');
+  return out;
+}
+
+const seedManifest = existsSync(join(SEED_DIR, 'manifest.json'))
+  ? JSON.parse(readFileSync(join(SEED_DIR, 'manifest.json'), 'utf8'))
+  : null;
+
+describe('tfjs reference loads Keras .weights.h5', () => {
+  it.runIf(seedManifest)('reproduces the stored Keras logits of the seeded-random model', async () => {
+    const k = seedManifest.keras;
+    const { model, tfjs } = await loadSeedTfjsModel(join(SEED_DIR, k.weights));
+    const n = k.inputs.shape[0];
+    const u8 = new Uint8Array(readFileSync(join(SEED_DIR, k.inputs.file)));
+    expect(u8.length).toBe(n * PIX);
+    const x = Float32Array.from(u8, (v) => v / 255);
+    const want = new Float32Array(new Uint8Array(readFileSync(join(SEED_DIR, k.logits.file))).buffer);
+    const got = predictBatch(tfjs, model, x, n);
+    const c = compare(want, got, n, ACTIONS);
+    console.log(`[tfjs ${tfjs.pkg}/${tfjs.backend}] vs Keras on ${n} inputs: max|Δ| ${c.maxAbs.toExponential(2)} (max|ref| ${c.maxRef.toFixed(3)})`);
+    // both are float32 evaluations of the same network; only summation order differs
+    expect(c.maxAbs).toBeLessThanOrEqual(1e-5 * c.maxRef);
+    expect(c.argmaxAgree).toBe(1);
+    model.dispose();
+  });
+});
+
+for (const src of SOURCES) {
+  describe(`tfjs vs i8x16: ${src.label}`, () => {
+    let tfjs: Tfjs;
+    let ref: Float32Array;
+    let x: Float32Array;
+    let inputSource: string;
+
+    beforeAll(async () => {
+      ({ x, source: inputSource } = inputs());
+      const loaded = await loadSeedTfjsModel(src.weights);
+      tfjs = loaded.tfjs;
+      ref = predictBatch(tfjs, loaded.model, x, N);
+      loaded.model.dispose();
+      console.log(`[${src.label}] inputs: ${inputSource}; reference: ${tfjs.pkg} (${tfjs.backend})`);
+    });
+
+    afterAll(() => { tfjs?.tf.disposeVariables(); });
+
+    for (const variant of ['float32', 'dynamic_int8', 'int8', 'int8_fio'] as const) {
+      const file = src.files[variant];
+      it.runIf(existsSync(file))(`${variant}: ${file.slice(ROOT.length + 1)}`, async () => {
+        const bytes = new Uint8Array(readFileSync(file));
+        for (const backend of await builds()) {
+          const model = await loadModel(bytes, { backend });
+          expect(model.backend).toBe(backend);
+          const [inSpec] = model.inputs;
+          const [outSpec] = model.outputs;
+          expect(inSpec.shape).toEqual([1, 96, 96, 1]);
+          expect(outSpec.shape).toEqual([1, ACTIONS]);
+          const out = new Float32Array(N * ACTIONS);
+          for (let i = 0; i < N; i++) {
+            const xi = x.subarray(i * PIX, (i + 1) * PIX);
+            const input = inSpec.dtype === 'int8' ? quantizeInt8(xi, inSpec.scale!, inSpec.zeroPoint!) : xi;
+            const y = model.run(input);
+            for (let j = 0; j < ACTIONS; j++) {
+              out[i * ACTIONS + j] = outSpec.dtype === 'int8'
+                ? Math.fround(outSpec.scale!) * ((y[j] as number) - outSpec.zeroPoint!)
+                : (y[j] as number);
+            }
+          }
+          model.dispose();
+          const c = compare(ref, out, N, ACTIONS);
+          console.log(`[${src.label}] ${variant} ${backend}: max|Δ| ${c.maxAbs.toExponential(3)} `
+            + `(${(c.maxAbs / c.maxRef).toExponential(2)}·max|ref|), SQNR ${c.sqnrDb.toFixed(1)} dB, `
+            + `argmax ${(100 * c.argmaxAgree).toFixed(1)}%`);
+          if (variant === 'float32') {
+            expect(c.maxAbs).toBeLessThanOrEqual(1e-4 * c.maxRef);
+          } else {
+            expect(c.argmaxAgree).toBeGreaterThanOrEqual(0.99);
+            expect(c.sqnrDb).toBeGreaterThanOrEqual(30);
+          }
+        }
+      });
+    }
+  });
+}
+
+// at least one weights file must exist, or this suite would silently test nothing
+it('has a Keras weights source', () => {
+  expect(SOURCES.length).toBeGreaterThan(0);
+  void loadTfjs;
+});
