@@ -59,10 +59,12 @@ export interface QuantizedParams {
 
 /** Dynamic-range ("hybrid"): float input and output, int8 symmetric per-channel or per-tensor weights.
  *  The input is quantized on every run as TFLite does (symmetric, or asymmetric when asked).
- *  Observed with TF 2.21 BUILTIN_REF on x86 (op layer, seed model and single-layer probes): the
- *  per-row/per-image input quantization q = round(zp + x·inv) rounds HALF TO EVEN (SSE conversion),
- *  not half away from zero; with half-away the seed model is off by ~1e-3 relative, with half-even
- *  it is bit-exact (see test/graph/helpers/reference-runtime.ts).
+ *  Observed with TF 2.21 BUILTIN_REF on x86 (op layer; seed fixtures, zoo and single-layer probes,
+ *  comparing TFLite's own quantized-input temporaries): asymmetric input quantization is
+ *  q = clamp(zp + round_half_away(float(x·inv)), −128, 127) — the product is rounded BEFORE the zero
+ *  point is added (not round(zp + x·inv) as the portable source reads; the two differ when zp + x·inv
+ *  rounds to an exact .5 in float). With that rule every seed/zoo hybrid case is bit-exact in
+ *  test/graph/helpers/reference-runtime.ts. (An earlier note here said "half to even"; that was wrong.)
  *  The op layer passes weightScales of length 1 for conv filters whose per-channel scales are all
  *  equal (TFLite then takes the per-tensor symmetric path, conv.cc is_hybrid_per_channel). */
 export interface HybridParams {

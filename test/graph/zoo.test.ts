@@ -4,12 +4,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadModel, type TensorData } from '../../src/index.js';
+import { loadModel, Model, type TensorData } from '../../src/index.js';
+import { readTfliteModel } from '../../src/tflite/model.js';
+import { createReferenceRuntime } from './helpers/reference-runtime.js';
 import { argmax, compareOutput, readSamples, type ManifestCase } from './helpers/fixtures.js';
 
-const ZOO_DIR = process.env.I8X16_ZOO_DIR ?? join(__dirname, '../fixtures/zoo');
-const MANIFEST = join(ZOO_DIR, 'manifest.json');
-const BUILDS = ['scalar', 'simd', 'relaxed'] as const;
+// The op zoo, plus the seed-architecture files (same manifest format; large ones may be uncommitted).
+const FIXTURE_DIRS = [process.env.I8X16_ZOO_DIR ?? join(__dirname, '../fixtures/zoo'), join(__dirname, '../fixtures/seed')];
+// The three kernel builds, plus the op layer on the plain-TS reference kernels (test/graph/helpers),
+// which separates op-layer mistakes from kernel ones.
+const BUILDS = ['scalar', 'simd', 'relaxed', 'ts-reference'] as const;
 const REL_TOLERANCE = 1e-5;
 
 /** Goldens TFLite itself computes wrongly; each entry says why. They are reported, not compared. */
@@ -24,18 +28,29 @@ function invalidGolden(c: ManifestCase): string | null {
   return null;
 }
 
-const manifest: { cases: ManifestCase[] } | null = existsSync(MANIFEST) ? JSON.parse(readFileSync(MANIFEST, 'utf8')) : null;
+/** Python's json.dump writes bare NaN/Infinity (e.g. in statistics of skipped cases); read them as null. */
+function parseLenientJson(text: string): unknown {
+  return JSON.parse(text.replace(/(?<=[[,:]\s*)(-?Infinity|NaN)(?=\s*[,\]}])/g, 'null'));
+}
+
+const manifests = FIXTURE_DIRS.filter((dir) => existsSync(join(dir, 'manifest.json'))).map((dir) => ({
+  dir,
+  cases: (parseLenientJson(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { cases: ManifestCase[] }).cases,
+}));
 
 const summary = new Map<string, { cases: number; exact: number; maxRel: number; worst: string }>();
 
-describe.skipIf(!manifest)('zoo fixtures', () => {
+describe.skipIf(manifests.length === 0)('fixtures with TFLite BUILTIN_REF goldens', () => {
   for (const build of BUILDS) {
     describe(build, () => {
-      for (const c of manifest?.cases ?? []) {
-        const invalid = invalidGolden(c);
-        it.skipIf(invalid !== null)(`${c.name}${invalid ? ` (golden invalid: ${invalid})` : ''}`, async () => {
-          const model = await loadModel(readFileSync(join(ZOO_DIR, c.model)), { backend: build });
-          expect(model.backend).toBe(build);
+      for (const { dir: ZOO_DIR, cases } of manifests) for (const c of cases) {
+        const invalid = invalidGolden(c) ?? (existsSync(join(ZOO_DIR, c.model)) ? null : 'model file not present');
+        it.skipIf(invalid !== null)(`${c.name}${invalid ? ` (skipped: ${invalid})` : ''}`, async () => {
+          const bytes = new Uint8Array(readFileSync(join(ZOO_DIR, c.model)));
+          const model = build === 'ts-reference'
+            ? new Model(readTfliteModel(bytes), createReferenceRuntime(), { maxBytes: 1 << 30 })
+            : await loadModel(bytes, { backend: build });
+          if (build !== 'ts-reference') expect(model.backend).toBe(build);
           expect(model.inputs.map((s) => s.dtype)).toEqual(c.inputs.map((s) => s.dtype));
           expect(model.outputs.map((s) => [...s.shape])).toEqual(c.outputs.map((s) => s.shape));
           const inputs = c.inputs.map((s) => readSamples(ZOO_DIR, s, c.samples));
@@ -65,7 +80,7 @@ describe.skipIf(!manifest)('zoo fixtures', () => {
   }
   afterAll(() => {
     for (const [build, s] of summary) {
-      console.log(`zoo ${build}: ${s.cases} cases passed (${s.exact} bit-exact), max rel error ${s.maxRel.toExponential(2)}${s.worst ? ` (${s.worst})` : ''}`);
+      console.log(`fixtures ${build}: ${s.cases} cases passed (${s.exact} bit-exact), max rel error ${s.maxRel.toExponential(2)}${s.worst ? ` (${s.worst})` : ''}`);
     }
   });
 });

@@ -8,12 +8,6 @@ import { f32, multiplyByQuantizedMultiplier, quantizeMultiplier, roundHalfAway }
 
 const PAGE = 65536;
 
-// TF's x86 build quantizes hybrid inputs with SSE conversions, which round half to even
-// (observed against BUILTIN_REF with TF 2.21), unlike TfLiteRound in the portable code.
-function roundHalfEven(v: number): number {
-  const r = Math.round(v);
-  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 export function createReferenceRuntime(): KernelRuntime {
   const memory = new WebAssembly.Memory({ initial: 1 });
@@ -105,7 +99,9 @@ export function createReferenceRuntime(): KernelRuntime {
     const zp = (zpD <= -128 ? -128 : zpD >= 127 ? 127 : roundHalfAway(zpD));
     const sf = f32(scale);
     const inv = f32(1 / sf);
-    for (let i = 0; i < n; i++) dst[i] = Math.min(127, Math.max(-128, roundHalfEven(f32(zp + f32(src[start + i]! * inv)))));
+    // Observed in TF 2.21 BUILTIN_REF (x86): the product is rounded first, then the zero point added:
+    // q = zp + round_half_away(float(x·inv)), not round(zp + x·inv) as the portable source reads.
+    for (let i = 0; i < n; i++) dst[i] = Math.min(127, Math.max(-128, zp + roundHalfAway(f32(src[start + i]! * inv))));
     return [sf, zp];
   }
 
