@@ -1,7 +1,7 @@
 // Full fuzz run: `npm run fuzz [-- --cases N --seed S --max-bytes B --out DIR]`.
 // Mutates and truncates small .tflite files; each case must load and run or throw ModelError.
 // Failing inputs are written to --out for replay. Exit code 1 on any failure or a case over 1 s.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultSeedFiles, runFuzz } from '../test/fuzz/fuzz-harness.js';
 
@@ -17,6 +17,11 @@ const outDir = arg('out', 'fuzz-failures');
 const SLOW_MS = 1000;
 
 const seeds = defaultSeedFiles(process.cwd(), 60);
+// The real converter outputs for the seed architecture (2 MB each) as well, when present.
+for (const f of ['seed_dynamic_int8.tflite', 'seed_int8.tflite']) {
+  const path = join('test/fixtures/seed', f);
+  if (existsSync(path)) seeds.push({ name: `seed/${f}`, bytes: new Uint8Array(readFileSync(path)) });
+}
 if (seeds.length === 0) {
   console.error('fuzz: no seed files (test/fixtures/zoo/*/*.tflite); run from the repository root');
   process.exit(2);
