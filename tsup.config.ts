@@ -2,7 +2,8 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts' },
+    // carracing is its own entry so the i8x16 entry stays free of planck and the renderer.
+    entry: { index: 'src/index.ts', carracing: 'src/carracing/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
