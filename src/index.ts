@@ -2,6 +2,7 @@
 import { ModelError } from './errors.js';
 import type { BackendChoice } from './kernels/api.js';
 import { createKernelRuntime } from './kernels/runtime.js';
+import { preflightGraph } from './graph/interpreter.js';
 import { Model } from './model.js';
 import { readTfliteModel } from './tflite/model.js';
 
@@ -30,6 +31,8 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
   if (!(maxBytes > 0)) throw new RangeError(`i8x16: maxBytes must be positive, got ${maxBytes}`);
   const { bytes, name } = await readSource(source, maxBytes);
   const description = readTfliteModel(bytes, { fileName: name, maxBytes });
+  // Unsupported ops and the memory budget are checked before any WebAssembly is instantiated.
+  preflightGraph(description, { fileName: name, maxBytes });
   const runtime = await createKernelRuntime({ backend: options.backend ?? 'auto' });
   return new Model(description, runtime, { fileName: name, maxBytes });
 }

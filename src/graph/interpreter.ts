@@ -3,7 +3,7 @@
 import { ModelError } from '../errors.js';
 import type { KernelRuntime } from '../kernels/api.js';
 import type { TfliteModel } from '../tflite/model.js';
-import { analyzeGraph, ARENA_ALIGNMENT, unsupportedOpsError } from './planner.js';
+import { analyzeGraph, ARENA_ALIGNMENT, unsupportedOpsError, type GraphAnalysis } from './planner.js';
 import { OP_REGISTRY } from './registry.js';
 import type { GraphTensor, MemoryViews, OpContext, OpStep } from './types.js';
 import { sameShape } from './op-utils.js';
@@ -26,16 +26,26 @@ export interface Graph {
   invoke(): void;
 }
 
-export function buildGraph(model: TfliteModel, runtime: KernelRuntime, options: BuildOptions): Graph {
+/**
+ * Checks what can be known without kernels: every op supported, graph well-formed, weights plus
+ * arena within maxBytes. Cheap; loadModel runs it before instantiating any WebAssembly.
+ */
+export function preflightGraph(model: TfliteModel, options: BuildOptions): GraphAnalysis {
   const { fileName, maxBytes } = options;
   const analysis = analyzeGraph(model, fileName, options.preserveAllTensors);
   if (analysis.unsupported.length > 0) throw unsupportedOpsError(analysis.unsupported, fileName);
-  // Refuse before any kernel or arena memory is reserved.
   if (analysis.weightBytes + analysis.arenaBytes > maxBytes) {
     throw new ModelError(
       `weights (${analysis.weightBytes} bytes) plus arena (${analysis.arenaBytes} bytes) exceed maxBytes (${maxBytes})`,
       { file: fileName });
   }
+  return analysis;
+}
+
+export function buildGraph(model: TfliteModel, runtime: KernelRuntime, options: BuildOptions): Graph {
+  const { fileName, maxBytes } = options;
+  // Refuse before any kernel or arena memory is reserved.
+  const analysis = preflightGraph(model, options);
   const { subgraph, tensors } = analysis;
 
   const steps: { opIndex: number; step: NonNullable<OpStep> }[] = [];

@@ -119,6 +119,7 @@ class Writer {
       for (const v of f.values) this.put(f.vector, v);
       return at;
     }
+    if (!('tables' in f)) throw new Error('scalar fields are written inline');
     // Vector of tables: offsets first, tables after.
     this.align(4);
     const at = this.put('u32', f.tables.length);
