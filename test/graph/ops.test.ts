@@ -1,0 +1,101 @@
+// Op behaviour the fixture zoo does not reach, on hand-built models with hand-computed results.
+import { describe, expect, it } from 'vitest';
+import { loadModel, ModelError } from '../../src/index.js';
+import { buildTflite, float32Bytes, int32Bytes, type ModelSpec } from '../tflite/helpers/flatbuffer-builder.js';
+
+const ADD = 0, CONCATENATION = 2, DEQUANTIZE = 6, RESHAPE = 22, PADV2 = 60, QUANTIZE = 114;
+const INT32 = 2, UINT8 = 3, INT8 = 9;
+
+async function run(spec: ModelSpec, ...inputs: (Float32Array | Int8Array | Uint8Array)[]) {
+  const model = await loadModel(buildTflite(spec), { backend: 'scalar' });
+  return Array.from(model.run(inputs)[0]!);
+}
+
+describe('ops beyond the zoo', () => {
+  it('PADV2 pads float with its constant value', async () => {
+    const out = await run({
+      opcodes: [{ deprecated: PADV2 }],
+      tensors: [
+        { shape: [1, 2], name: 'x' }, { shape: [2, 2], type: INT32, buffer: 1 }, { shape: [], buffer: 2 }, { shape: [2, 4] },
+      ],
+      operators: [{ opcodeIndex: 0, inputs: [0, 1, 2], outputs: [3] }],
+      inputs: [0], outputs: [3],
+      buffers: [{}, { data: int32Bytes([0, 1, 1, 1]) }, { data: float32Bytes([7]) }],
+    }, new Float32Array([1, 2]));
+    expect(out).toEqual([7, 1, 2, 7, 7, 7, 7, 7]);
+  });
+
+  it('PADV2 pads int8 with its constant value', async () => {
+    const q = { scale: [0.5], zeroPoint: [3] };
+    const out = await run({
+      opcodes: [{ deprecated: PADV2 }],
+      tensors: [
+        { shape: [3], type: INT8, quantization: q }, { shape: [1, 2], type: INT32, buffer: 1 },
+        { shape: [], type: INT8, buffer: 2, quantization: q }, { shape: [5], type: INT8, quantization: q },
+      ],
+      operators: [{ opcodeIndex: 0, inputs: [0, 1, 2], outputs: [3] }],
+      inputs: [0], outputs: [3],
+      buffers: [{}, { data: int32Bytes([2, 0]) }, { data: new Uint8Array([0xfb]) }],
+    }, new Int8Array([1, 2, 3]));
+    expect(out).toEqual([-5, -5, 1, 2, 3]);
+  });
+
+  it('folds a per-channel int8 DEQUANTIZE of a constant and uses it in a broadcast ADD', async () => {
+    // w: [2,3] int8 per-channel on axis 0, scales 0.5 and 2 → [[0.5,1,1.5],[-2,-4,-6]].
+    const out = await run({
+      opcodes: [{ deprecated: DEQUANTIZE }, { deprecated: ADD }],
+      tensors: [
+        { shape: [2, 3], type: INT8, buffer: 1, quantization: { scale: [0.5, 2], zeroPoint: [0, 0], quantizedDimension: 0 } },
+        { shape: [2, 3] }, { shape: [3], name: 'x' }, { shape: [2, 3] },
+      ],
+      operators: [{ opcodeIndex: 0, inputs: [0], outputs: [1] }, { opcodeIndex: 1, inputs: [1, 2], outputs: [3] }],
+      inputs: [2], outputs: [3],
+      buffers: [{}, { data: new Uint8Array(new Int8Array([1, 2, 3, -1, -2, -3]).buffer) }],
+    }, new Float32Array([10, 20, 30]));
+    expect(out).toEqual([10.5, 21, 31.5, 8, 16, 24]);
+  });
+
+  it('RESHAPE infers −1 from ReshapeOptions.new_shape when there is no shape input', async () => {
+    const model = await loadModel(buildTflite({
+      opcodes: [{ deprecated: RESHAPE }],
+      tensors: [{ shape: [2, 3] }, { shape: [3, 2] }],
+      operators: [{ opcodeIndex: 0, inputs: [0], outputs: [1], optionsType: 17, options: [{ vector: 'i32', values: [-1, 2] }] }],
+      inputs: [0], outputs: [1],
+    }), { backend: 'scalar' });
+    expect(model.outputs[0]!.shape).toEqual([3, 2]);
+    expect(Array.from(model.run(new Float32Array([1, 2, 3, 4, 5, 6])) as Float32Array)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('CONCATENATION with a negative axis interleaves rows', async () => {
+    const model = await loadModel(buildTflite({
+      opcodes: [{ deprecated: CONCATENATION }],
+      tensors: [{ shape: [2, 1] }, { shape: [2, 2] }, { shape: [2, 3] }],
+      operators: [{ opcodeIndex: 0, inputs: [0, 1], outputs: [2], optionsType: 10, options: [{ scalar: 'i32', value: -1 }] }],
+      inputs: [0, 1], outputs: [2],
+    }), { backend: 'scalar' });
+    const [out] = model.run([new Float32Array([1, 2]), new Float32Array([3, 4, 5, 6])]);
+    expect(Array.from(out as Float32Array)).toEqual([1, 3, 4, 2, 5, 6]);
+  });
+
+  it('QUANTIZE to uint8 rounds half away from zero and clamps', async () => {
+    const out = await run({
+      opcodes: [{ deprecated: QUANTIZE }],
+      tensors: [{ shape: [5] }, { shape: [5], type: UINT8, quantization: { scale: [0.5], zeroPoint: [10] } }],
+      operators: [{ opcodeIndex: 0, inputs: [0], outputs: [1] }],
+      inputs: [0], outputs: [1],
+    }, new Float32Array([0.25, -0.25, 1000, -1000, 1.25]));
+    expect(out).toEqual([11, 9, 255, 0, 13]);
+  });
+
+  it('refuses int8 ADD inputs without quantization parameters', async () => {
+    const e = await loadModel(buildTflite({
+      opcodes: [{ deprecated: ADD }],
+      tensors: [{ shape: [2], type: INT8 }, { shape: [2], type: INT8 }, { shape: [2], type: INT8 }],
+      operators: [{ opcodeIndex: 0, inputs: [0, 1], outputs: [2] }],
+      inputs: [0, 1], outputs: [2],
+    })).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ModelError);
+    expect((e as ModelError).message).toMatch(/ADD: int8 tensor has no quantization parameters/);
+    expect((e as ModelError).tensorIndex).toBe(0);
+  });
+});
