@@ -40,18 +40,18 @@ export function makeGraphTensors(subgraph: SubgraphInfo): GraphTensor[] {
   }));
 }
 
-/** Static analysis shared by loading and `inspect`: unsupported ops, lifetimes, arena layout. */
-/** `preserveAllTensors` gives every tensor its own arena space (debugging, like TFLite's option). */
+/**
+ * Static analysis shared by loading and `inspect`: unsupported ops, lifetimes, arena layout.
+ * `preserveAllTensors` gives every tensor its own arena space (debugging, like TFLite's option).
+ */
 export function analyzeGraph(model: TfliteModel, fileName?: string, preserveAllTensors = false): GraphAnalysis {
   const subgraph = model.subgraphs[0]!;
   const tensors = makeGraphTensors(subgraph);
   const fail = (detail: string, opIndex?: number, tensorIndex?: number): never => {
     throw new ModelError(detail, { file: fileName, opIndex, tensorIndex });
   };
-  if (model.subgraphs.length > 1) {
-    // Control-flow ops (IF/WHILE/CALL) are the only users of further subgraphs; they are reported below.
-  }
-
+  // Only subgraph 0 runs: further subgraphs belong to control-flow ops (IF, WHILE, CALL_ONCE),
+  // which are reported as unsupported below.
   const unsupported: UnsupportedOp[] = [];
   for (const op of subgraph.operators) {
     if (!OP_REGISTRY.has(op.builtinCode)) unsupported.push({ opIndex: op.index, name: op.opName });
@@ -96,7 +96,8 @@ export function analyzeGraph(model: TfliteModel, fileName?: string, preserveAllT
 
   // Greedy placement, largest first; ties keep tensor order so layouts are deterministic.
   const arenaOffsets = new Int32Array(tensors.length).fill(-1);
-  const live = tensors.filter((t) => firstWrite[t.index]! !== -2 && (lastRead[t.index]! >= 0 || firstWrite[t.index]! >= -1));
+  // Everything written (or a subgraph input) needs space; never-written tensors are constants or unused.
+  const live = tensors.filter((t) => firstWrite[t.index]! !== -2);
   live.sort((a, b) => b.byteLength - a.byteLength || a.index - b.index);
   const placed: { start: number; end: number; first: number; last: number }[] = [];
   let arenaBytes = 0;
