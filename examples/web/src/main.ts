@@ -142,7 +142,10 @@ async function applyModel(): Promise<void> {
 }
 
 async function createSim(): Promise<void> {
-  sim?.dispose();
+  // Unpublish first: the draw loop must not ask a disposed simulation for a frame.
+  const old = sim;
+  sim = null;
+  old?.dispose();
   lastStats = null;
   const next: Sim = workerBox.checked ? new WorkerSim(seed) : new LocalSim(seed);
   if (next instanceof WorkerSim) await next.ready;
@@ -272,7 +275,8 @@ Object.assign(window, {
   __demo: {
     ready,
     errors,
-    stats: () => sim!.stats(),
+    // After pending control changes, so a caller never sees the simulation mid-swap.
+    stats: () => busy.then(() => sim!.stats()),
     idle: () => busy,
     draws: () => draws,
     lastStats: () => lastStats,
