@@ -10,6 +10,8 @@ export default defineConfig([
     clean: true,
     target: 'es2022',
     platform: 'neutral',
+    // Bundled (3 KB) so dist/index.js has no bare imports: a plain <script type="module"> can load it.
+    noExternal: ['wasm-feature-detect'],
     external: ['node:fs', 'node:fs/promises', 'node:v8', 'node:worker_threads', 'node:path', 'node:url'],
   },
   {
