@@ -6,6 +6,7 @@ Writes test/fixtures/carracing/:
   rollouts.json + rollout_<name>.f64   per-step states along scripted action sequences
   frames.json + frames.u8      96x96x3 observations plus the exact state they were rendered from
   preprocess_*        TensorFlow's rgb_to_grayscale / the seed's preprocess (--only preprocess; needs TF)
+  video_frames.*      rgb_array (600x400) frames with state and skid-mark particles (zlib)
   downscale_*.u8      pygame smoothscale of a test pattern to 96x96 and 600x400
   glyphs.json         the HUD font's digit glyphs (white-on-black AA coverage); also writes src/carracing/glyphs.ts
 
@@ -255,6 +256,33 @@ def record_rollouts(out):
         json.dump(frames_meta, f)
 
 
+VIDEO_STEPS = [60, 125, 135, 150, 230]
+
+
+def record_video(out):
+    """rgb_array frames (600x400, skid marks drawn) with the state and particles they were rendered from."""
+    import zlib
+    env = gym.make("CarRacing-v3", render_mode="rgb_array")
+    base = env.unwrapped
+    env.reset(seed=4)
+    meta, chunks = [], []
+    for k in range(max(VIDEO_STEPS)):
+        env.step(np.array(scripted_action(k), dtype=np.float32))
+        if k + 1 in VIDEO_STEPS:
+            frame = env.render()
+            snap = render_snapshot(base)
+            snap["particles"] = [{"points": [float(c) for pt in p.poly for c in pt], "grass": bool(p.grass)}
+                                 for p in base.car.particles]
+            meta.append({"seed": 4, "step": k + 1, "offset": len(chunks) * frame.size, **snap})
+            chunks.append(np.ascontiguousarray(frame, dtype=np.uint8).tobytes())
+    env.close()
+    with open(os.path.join(out, "video_frames.u8.zlib"), "wb") as f:
+        f.write(zlib.compress(b"".join(chunks), 9))
+    with open(os.path.join(out, "video_frames.json"), "w") as f:
+        json.dump(meta, f)
+    print(f"video frames: {len(meta)}, particles per frame {[len(m['particles']) for m in meta]}")
+
+
 def downscale_pattern(w, h):
     """Deterministic pseudo-random 0x00BBGGRR-style test image; the TS test builds the same one."""
     x = np.arange(w, dtype=np.int64)[None, :]
@@ -361,12 +389,12 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "carracing"))
     ap.add_argument("--track-seeds", type=int, default=120)
-    ap.add_argument("--only", choices=["rng", "tracks", "rollouts", "glyphs", "downscale", "preprocess"], default=None)
+    ap.add_argument("--only", choices=["rng", "tracks", "rollouts", "glyphs", "downscale", "preprocess", "video"], default=None)
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     print(f"gymnasium {gym.__version__}, numpy {np.__version__}, pygame {pygame.version.ver}", file=sys.stderr)
     jobs = {"rng": lambda: record_rng(args.out), "downscale": lambda: record_downscale(args.out),
-            "preprocess": lambda: record_preprocess(args.out), "glyphs": lambda: record_glyphs(args.out),
+            "preprocess": lambda: record_preprocess(args.out), "video": lambda: record_video(args.out), "glyphs": lambda: record_glyphs(args.out),
             "tracks": lambda: record_tracks(args.out, args.track_seeds), "rollouts": lambda: record_rollouts(args.out)}
     for name, job in jobs.items():
         if args.only == name or (args.only is None and name != "preprocess"):

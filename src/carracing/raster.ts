@@ -394,31 +394,128 @@ export class Framebuffer {
     }
   }
 
-  /** A 2-px wide polyline segment (skid marks in rgb_array mode; not part of observations). */
-  thickLine(x0: number, y0: number, x1: number, y1: number, color: number): void {
-    const dx = Math.abs(x1 - x0);
-    const dy = Math.abs(y1 - y0);
-    const sx = x0 < x1 ? 1 : -1;
-    const sy = y0 < y1 ? 1 : -1;
-    const xMajor = dx >= dy;
-    let err = dx - dy;
-    let x = x0;
-    let y = y0;
-    for (;;) {
-      this.pixel(x, y, color);
-      if (xMajor) this.pixel(x, y + 1, color);
-      else this.pixel(x + 1, y, color);
-      if (x === x1 && y === y1) break;
-      const e2 = 2 * err;
-      if (e2 > -dy) {
-        err -= dy;
-        x += sx;
-      }
-      if (e2 < dx) {
-        err += dx;
-        y += sy;
+  /** pygame's clip_line (Liang–Barsky against [0, w] × [0, h], rounding half away from zero). */
+  private clipLinePygame(x1: number, y1: number, x2: number, y2: number): boolean {
+    const p1 = x1 - x2;
+    const p2 = -p1;
+    const p3 = y1 - y2;
+    const p4 = -p3;
+    const q1 = x1;
+    const q2 = this.width - x1;
+    const q3 = y1;
+    const q4 = this.height - y1;
+    let nmax = 0;
+    let pmin = 1;
+    if ((p1 === 0 && q1 < 0) || (p2 === 0 && q2 < 0) || (p3 === 0 && q3 < 0) || (p4 === 0 && q4 < 0)) return false;
+    if (p1 !== 0) {
+      const r1 = q1 / p1;
+      const r2 = q2 / p2;
+      if (p1 < 0) {
+        if (r1 > nmax) nmax = r1;
+        if (r2 < pmin) pmin = r2;
+      } else {
+        if (r2 > nmax) nmax = r2;
+        if (r1 < pmin) pmin = r1;
       }
     }
+    if (p3 !== 0) {
+      const r1 = q3 / p3;
+      const r2 = q4 / p4;
+      if (p3 < 0) {
+        if (r1 > nmax) nmax = r1;
+        if (r2 < pmin) pmin = r2;
+      } else {
+        if (r2 > nmax) nmax = r2;
+        if (r1 < pmin) pmin = r1;
+      }
+    }
+    if (nmax > pmin) return false;
+    const roundAway = (v: number) => Math.trunc(v < 0 ? v - 0.5 : v + 0.5);
+    const c = this.clipped;
+    c[0] = x1 + roundAway(p2 * nmax);
+    c[1] = y1 + roundAway(p4 * nmax);
+    c[2] = x1 + roundAway(p2 * pmin);
+    c[3] = y1 + roundAway(p4 * pmin);
+    return true;
+  }
+
+  /** pygame.draw.line with width > 1 (draw_line_width): Bresenham with a flat run across the minor axis. */
+  lineWidth(x1: number, y1: number, x2: number, y2: number, width: number, color: number): void {
+    const endX = x2;
+    const endY = y2;
+    // thickness grows along x for steep lines, along y otherwise
+    const xinc = Math.abs(x1 - x2) <= Math.abs(y1 - y2);
+    const dx = Math.abs(x2 - x1);
+    const sx = x1 < x2 ? 1 : -1;
+    const dy = Math.abs(y2 - y1);
+    const sy = y1 < y2 ? 1 : -1;
+    let err = Math.trunc((dx > dy ? dx : -dy) / 2);
+    if (!this.clipLinePygame(x1, y1, x2, y2)) return;
+    x1 = this.clipped[0]!;
+    y1 = this.clipped[1]!;
+    x2 = this.clipped[2]!;
+    y2 = this.clipped[3]!;
+    let leftTop = (xinc ? x1 : y1) - Math.trunc((width - 1) / 2);
+    let rightBottom = (xinc ? x1 : y1) + Math.trunc(width / 2);
+    // C helper sign(v, fallback): the fallback is returned for 0
+    const sign = (v: number, fallback: number) => (v > 0 ? 1 : v < 0 ? -1 : fallback);
+    const inside = (x: number, y: number) => x >= 0 && y >= 0 && x < this.width && y < this.height;
+    const run = () => {
+      if (xinc) this.hline(leftTop, rightBottom, y1, color);
+      else for (let y = leftTop; y <= rightBottom; y++) this.pixel(x1, y, color);
+    };
+    while (sign(x1 - x2, sx) !== sx || sign(y1 - y2, sy) !== sy) {
+      run();
+      const e2 = err;
+      if (e2 > -dx) {
+        err -= dy;
+        x1 += sx;
+        if (xinc) {
+          leftTop += sx;
+          rightBottom += sx;
+        }
+      }
+      if (e2 < dy) {
+        err += dx;
+        y1 += sy;
+        if (!xinc) {
+          leftTop += sy;
+          rightBottom += sy;
+        }
+      }
+    }
+    if (xinc) {
+      while (y1 !== endY && (inside(leftTop, y1) || inside(rightBottom, y1))) {
+        run();
+        const e2 = err;
+        if (e2 > -dx) {
+          err -= dy;
+          x1 += sx;
+          leftTop += sx;
+          rightBottom += sx;
+        }
+        if (e2 < dy) {
+          err += dx;
+          y1 += sy;
+        }
+      }
+    } else {
+      while (x1 !== endX && (inside(x1, leftTop) || inside(x1, rightBottom))) {
+        run();
+        const e2 = err;
+        if (e2 > -dx) {
+          err -= dy;
+          x1 += sx;
+        }
+        if (e2 < dy) {
+          err += dx;
+          y1 += sy;
+          leftTop += sy;
+          rightBottom += sy;
+        }
+      }
+    }
+    run();
   }
 }
 

@@ -255,7 +255,7 @@ export class CarRacingRenderer {
           this.project(pts, 2 * k, 1);
           const x1 = Math.trunc(this.fx[0]!);
           const y1 = Math.trunc(this.fy[0]!);
-          this.fb.thickLine(x0, y0, x1, y1, color);
+          this.fb.lineWidth(x0, y0, x1, y1, 2, color);
           x0 = x1;
           y0 = y1;
         }

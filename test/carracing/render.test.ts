@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CarRacing, CarRacingRenderer, STATE_H, STATE_W } from '../../src/carracing/index.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
+import { CarRacing, CarRacingRenderer, STATE_H, STATE_W, VIDEO_H, VIDEO_W } from '../../src/carracing/index.js';
 import { Downscaler } from '../../src/carracing/downscale.js';
 import { formatScore } from '../../src/carracing/hud.js';
-import { readJson, readU8 } from './fixtures.js';
+import { FIXTURE_DIR, readJson, readU8 } from './fixtures.js';
 
 interface Frame {
   rollout: string;
@@ -75,6 +78,45 @@ describe('96×96 observation parity with Gymnasium', () => {
     const mad = meanAbsDiffPerChannel(observation, bytes.subarray(first.offset, first.offset + FRAME));
     console.log(`reset observation seed ${first.seed}: MAD ${mad.map((m) => m.toFixed(4)).join('/')}`);
     expect(Math.max(...mad)).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('600×400 rgb_array parity with Gymnasium (skid marks included)', () => {
+  it('renders recorded states and particles with per-channel MAD ≤ 2 and a bit-exact scene', () => {
+    const frames = readJson<(Frame & { particles: { points: number[]; grass: boolean }[] })[]>('video_frames.json');
+    const bytes = inflateSync(readFileSync(join(FIXTURE_DIR, 'video_frames.u8.zlib')));
+    const env = new CarRacing({ observations: false });
+    const renderer = new CarRacingRenderer();
+    const scene = renderer.createScene();
+    const out = new Uint8Array(VIDEO_W * VIDEO_H * 3);
+    let worst = 0;
+    let sceneMismatches = 0;
+    for (const f of frames) {
+      env.reset({ seed: f.seed });
+      const geo = env.trackGeometry;
+      const recolored = new Set(f.recoloredTiles);
+      const colors = new Float64Array(geo.track.length * 3);
+      for (let i = 0; i < geo.track.length; i++) {
+        for (let k = 0; k < 3; k++) colors[i * 3 + k] = env.roadColor[k]! + (recolored.has(i) ? 0 : 0.01 * (i % 3) * 255);
+      }
+      scene.t = f.t;
+      scene.hudReward = f.reward;
+      scene.hull.set(f.hull);
+      f.wheels.forEach((w, i) => scene.wheels.set(w, i * 6));
+      scene.geometry = geo;
+      scene.tileColors = colors;
+      scene.bgColor = env.bgColor;
+      scene.grassColor = env.grassColor;
+      scene.particles = f.particles;
+      renderer.renderVideo(scene, out);
+      const ref = bytes.subarray(f.offset, f.offset + out.length);
+      worst = Math.max(worst, ...meanAbsDiffPerChannel(out, ref));
+      const hudFirstRow = (VIDEO_H * 700) / 800;
+      for (let i = 0; i < hudFirstRow * VIDEO_W * 3; i++) if (out[i] !== ref[i]) sceneMismatches++;
+    }
+    console.log(`rgb_array parity: ${frames.length} frames, worst per-channel MAD ${worst.toFixed(4)}, ${sceneMismatches} differing bytes above the HUD`);
+    expect(worst).toBeLessThanOrEqual(2);
+    expect(sceneMismatches).toBe(0);
   });
 });
 
