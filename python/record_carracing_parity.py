@@ -6,6 +6,7 @@ Writes test/fixtures/carracing/:
   rollouts.json + rollout_<name>.f64   per-step states along scripted action sequences
   frames.json + frames.u8      96x96x3 observations plus the exact state they were rendered from
   preprocess_*        TensorFlow's rgb_to_grayscale / the seed's preprocess (--only preprocess; needs TF)
+  episodes.json       closed-loop full episodes with a track-following controller (returns per seed)
   video_frames.*      rgb_array (600x400) frames with state and skid-mark particles (zlib)
   downscale_*.u8      pygame smoothscale of a test pattern to 96x96 and 600x400
   glyphs.json         the HUD font's digit glyphs (white-on-black AA coverage); also writes src/carracing/glyphs.ts
@@ -256,6 +257,32 @@ def record_rollouts(out):
         json.dump(frames_meta, f)
 
 
+EPISODE_SEEDS = list(range(100, 130))
+
+
+def record_episodes(out):
+    """Closed-loop full episodes (pursuit controller, no rendering needed): per-seed return, length, tiles.
+    The TS test runs the same controller in its own env, so divergence compounds like a real policy's."""
+    results = []
+    for seed in EPISODE_SEEDS:
+        env = gym.make("CarRacing-v3")
+        base = env.unwrapped
+        base._render = lambda mode: None  # the controller reads state, not pixels
+        env.reset(seed=seed)
+        total, steps, term, trunc = 0.0, 0, False, False
+        while not (term or trunc):
+            a = np.array(pursuit_action(base, 6, 45 + (seed % 3) * 10), dtype=np.float32)
+            _, r, term, trunc, _ = env.step(a)
+            total += r
+            steps += 1
+        results.append({"seed": seed, "return": total, "steps": steps, "tiles": base.tile_visited_count,
+                        "N": len(base.track), "terminated": bool(term)})
+        env.close()
+    with open(os.path.join(out, "episodes.json"), "w") as f:
+        json.dump(results, f)
+    print("episodes:", [round(r["return"], 1) for r in results])
+
+
 VIDEO_STEPS = [60, 125, 135, 150, 230]
 
 
@@ -389,12 +416,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "carracing"))
     ap.add_argument("--track-seeds", type=int, default=120)
-    ap.add_argument("--only", choices=["rng", "tracks", "rollouts", "glyphs", "downscale", "preprocess", "video"], default=None)
+    ap.add_argument("--only", choices=["rng", "tracks", "rollouts", "glyphs", "downscale", "preprocess", "video", "episodes"], default=None)
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     print(f"gymnasium {gym.__version__}, numpy {np.__version__}, pygame {pygame.version.ver}", file=sys.stderr)
     jobs = {"rng": lambda: record_rng(args.out), "downscale": lambda: record_downscale(args.out),
-            "preprocess": lambda: record_preprocess(args.out), "video": lambda: record_video(args.out), "glyphs": lambda: record_glyphs(args.out),
+            "preprocess": lambda: record_preprocess(args.out), "video": lambda: record_video(args.out),
+            "episodes": lambda: record_episodes(args.out), "glyphs": lambda: record_glyphs(args.out),
             "tracks": lambda: record_tracks(args.out, args.track_seeds), "rollouts": lambda: record_rollouts(args.out)}
     for name, job in jobs.items():
         if args.only == name or (args.only is None and name != "preprocess"):
