@@ -46,6 +46,7 @@ export class Model {
   #inputViews: TensorData[];
   #outputViews: TensorData[];
 
+  /** @internal Use `loadModel`; this binds an already-read model to a kernel runtime. */
   constructor(description: TfliteModel, runtime: KernelRuntime, options: ModelOptions) {
     const graph = buildGraph(description, runtime, options);
     const spec = (t: GraphTensor, role: string): TensorSpec => {
