@@ -122,6 +122,16 @@ def m_fc_batch4():
     return keras.Model(x, layers.Dense(32, activation='relu')(x))
 
 
+def m_fc_grid():
+    x = inp((64,), 'x', batch=4)
+    return keras.Model(x, layers.Dense(32)(x))
+
+
+def m_conv_grid():
+    x = inp((9, 9, 8), 'x')
+    return keras.Model(x, layers.Conv2D(16, 3, padding='same')(x))
+
+
 def m_flatten_fc():
     # Flatten changes the last dim, so a RESHAPE stays before the FC (as in the seed)
     x = inp((4, 4, 8), 'x')
@@ -300,6 +310,12 @@ ZOO = {
     'fc_nobias': (m_fc_nobias, {'FULLY_CONNECTED'}, 1.0, True),
     'fc_keepdims': (m_fc_keepdims, {'FULLY_CONNECTED'}, 1.0, True),
     'fc_batch4': (m_fc_batch4, {'FULLY_CONNECTED'}, 1.0, True),
+    # grid-valued inputs (see build_case): rounding ties in input quantization
+    'fc_grid': (m_fc_grid, {'FULLY_CONNECTED'}, 1.0, True, 'grid'),
+    'conv_grid': (m_conv_grid, {'CONV_2D'}, 1.0, True, 'grid'),
+    # inputs hunted so the first hybrid op's input quantization hits float32-vs-double near-ties
+    'fc_nearties': (m_fc_grid, {'FULLY_CONNECTED'}, 1.0, True, 'nearties'),
+    'conv_nearties': (m_conv_grid, {'CONV_2D'}, 1.0, True, 'nearties'),
     'flatten_fc': (m_flatten_fc, {'RESHAPE', 'FULLY_CONNECTED'}, 1.0, True),
     'reshape': (m_reshape, {'RESHAPE', 'FULLY_CONNECTED'}, 1.0, True),
     'pool_max_valid': (m_pool_max_valid, {'MAX_POOL_2D'}, 1.0, False),
@@ -396,6 +412,44 @@ def quantize(x, scale, zp, dtype):
     return np.clip(q, info.min, info.max).astype(dtype)
 
 
+def _asym_quant_disagreements(rows):
+    """Count values whose hybrid input quantization (TFLite AsymmetricQuantizeFloats: scale and zero point in
+    double, inv = 1/float(scale)) rounds differently when zp + x·inv is summed in float32 instead of in double
+    after a float32 product."""
+    n = 0
+    for r in rows:
+        rmin, rmax = min(0.0, float(r.min())), max(0.0, float(r.max()))
+        if rmin == rmax:
+            continue
+        scale = (rmax - rmin) / 255.0
+        zmin, zmax = -128 - rmin / scale, 127 - rmax / scale
+        zp = zmin if 128 + abs(rmin / scale) < 127 + abs(rmax / scale) else zmax
+        zp = -128 if zp <= -128 else 127 if zp >= 127 else float(np.trunc(zp + np.copysign(0.5, zp)))
+        inv = np.float32(1.0) / np.float32(scale)
+        prod = r.astype(np.float32) * inv
+        a = (np.float32(zp) + prod).astype(np.float64)          # float32 sum
+        b = prod.astype(np.float64) + zp                        # double sum
+        ra, rb = np.trunc(a + np.copysign(0.5, a)), np.trunc(b + np.copysign(0.5, b))
+        n += int(np.sum(ra != rb))
+    return n
+
+
+def hunt_near_ties(draw, per_row):
+    """Samples (of many random candidates) in which the model input's hybrid quantization hits a near-.5 tie
+    that float32 vs double evaluation of zp + x·inv rounds differently (seen on the seed model; ~1 value in
+    250k of ReLU-like data)."""
+    found = []
+    for _ in range(20000):
+        (cand,) = draw(1)
+        x = cand[0]
+        rows = x.reshape(-1, x.shape[-1]) if per_row else x.reshape(1, -1)
+        if _asym_quant_disagreements(rows) > 0:
+            found.append(cand)
+            if len(found) == SAMPLES:
+                return found
+    raise RuntimeError('no near-tie samples found')
+
+
 def run_goldens(content, float_inputs):
     """float_inputs: list over samples of list over Keras inputs (float32). Returns (fed, outputs, details)."""
     it = ref_interpreter(content)
@@ -415,6 +469,14 @@ def run_goldens(content, float_inputs):
         for k, d in enumerate(outs):
             got[k].append(it.get_tensor(d['index']).copy())
     return fed, got, ins, outs
+
+
+def _match_output(keras_outs, d):
+    """The Keras output with the TFLite output's shape (outputs are few and differently shaped here)."""
+    hits = [o for o in keras_outs if tuple(np.shape(o)) == tuple(d['shape'])]
+    if len(hits) != 1:
+        raise RuntimeError(f"cannot match TFLite output {d['name']} {d['shape']} to Keras outputs")
+    return hits[0]
 
 
 def match_inputs(keras_model, tfl_inputs):
@@ -452,8 +514,12 @@ def io_entry(d, path):
 # ---------------------------------------------------------------- main
 
 def build_case(name, spec, variants, manifest_cases, skipped):
-    builder, expect_ops, rng_amp, has_weights = spec
+    builder, expect_ops, rng_amp, has_weights = spec[:4]
+    grid = len(spec) > 4 and spec[4] == 'grid'
+    nearties = len(spec) > 4 and spec[4] == 'nearties'
     seed = int(hashlib.sha256(name.encode()).hexdigest()[:8], 16)
+    # fresh name scope per model: tensor names in the files then do not depend on which models ran before
+    keras.backend.clear_session()
     keras.utils.set_random_seed(seed)
     model = builder()
     # Keras initialises biases to zero; give them values so bias handling is actually tested
@@ -466,10 +532,27 @@ def build_case(name, spec, variants, manifest_cases, skipped):
     in_shapes = [tuple(int(v) for v in t.shape) for t in model.inputs]
 
     def draw(n):
-        return [[rng.uniform(-rng_amp, rng_amp, s).astype(np.float32) for s in in_shapes] for _ in range(n)]
+        if grid:
+            # values k/32 in [-amp, amp] with both ends present: the per-row/per-image asymmetric input
+            # quantization of hybrid ops and QUANTIZE then hit exact and near .5 ties (rounding-mode tests)
+            out = []
+            for _ in range(n):
+                sample = []
+                for s in in_shapes:
+                    v = (rng.integers(-32, 33, s) / 32 * rng_amp).astype(np.float32)
+                    rows = v.reshape(-1, s[-1]) if len(s) == 2 else v.reshape(1, -1)
+                    rows[:, 0], rows[:, 1] = -rng_amp, rng_amp
+                    sample.append(rows.reshape(s))
+                out.append(sample)
+            return out
+        # near-tie hunting needs non-negative (ReLU-like) inputs: zero point -128, so zp + x·inv loses bits
+        lo = 0.0 if nearties else -rng_amp
+        return [[rng.uniform(lo, rng_amp, s).astype(np.float32) for s in in_shapes] for _ in range(n)]
 
     calib = draw(CALIB)
     samples = draw(SAMPLES)
+    if nearties:
+        samples = hunt_near_ties(draw, len(in_shapes[0]) == 2)
 
     want = list(VARIANTS_ALL) + (VARIANTS_WEIGHTS if has_weights else []) + \
         (VARIANTS_LEGACY if name in LEGACY_MODELS else [])
@@ -502,6 +585,34 @@ def build_case(name, spec, variants, manifest_cases, skipped):
             raise RuntimeError(f'{name}/{variant}: input order differs from the float32 file')
         feeds = [[s[i] for i in order] for s in samples]
         fed, got, ins, outs = run_goldens(content, feeds)
+        # sanity of the oracle itself: a fresh interpreter must reproduce the goldens, and they must be finite
+        # and close to Keras (TFLite's hybrid per-tensor depthwise kernel reads past its 1-element scale array)
+        _, again, _, _ = run_goldens(content, feeds)
+        bad = None
+        if any(not np.array_equal(a, b, equal_nan=True) for k in range(len(got)) for a, b in zip(got[k], again[k])):
+            bad = 'BUILTIN_REF output not reproducible across interpreter instances'
+        keras_out = [model(sample if len(sample) > 1 else sample[0], training=False) for sample in samples]
+        keras_out = [[np.asarray(o) for o in (ko if isinstance(ko, (list, tuple)) else [ko])] for ko in keras_out]
+        sqnr = []
+        for k, dd in enumerate(outs):
+            ref = np.stack([np.asarray(_match_output(ko, dd)) for ko in keras_out]).astype(np.float64)
+            y = np.stack(got[k]).astype(np.float64)
+            s_, zp_ = dd['quantization']
+            if dd['dtype'] != np.float32:
+                y = (y - zp_) * s_
+            err = np.sum((ref.reshape(y.shape) - y) ** 2)
+            sqnr.append(float('inf') if err == 0 else float(10 * np.log10(np.sum(ref ** 2) / err)))
+        if bad is None and not all(np.isfinite(np.stack(g)).all() for g in got):
+            bad = 'BUILTIN_REF output not finite'
+        if bad is None and min(sqnr) < 15:
+            bad = f'BUILTIN_REF output far from Keras (SQNR {min(sqnr):.1f} dB)'
+        if bad:
+            print(f'  {name}/{variant}: EXCLUDED: {bad}', flush=True)
+            skipped.append({'model': name, 'variant': variant, 'reason': bad,
+                            'sqnrVsKerasDb': [round(v, 1) if np.isfinite(v) else None for v in sqnr]})
+            for f in (OUT / name).glob(f'{variant}.*'):
+                f.unlink()
+            continue
         case = {
             'name': f'{name}/{variant}',
             'model': model_file,
@@ -516,6 +627,9 @@ def build_case(name, spec, variants, manifest_cases, skipped):
             'outputs': [io_entry(dd, write_bin(OUT / f'{name}/{variant}.out{k}.bin', got[k]) and
                                  f'{name}/{variant}.out{k}.bin') for k, dd in enumerate(outs)],
             'bytes': len(content),
+            # golden vs Keras float on the same samples (dequantized for int8 outputs): a sanity figure
+            # null: not finite (inf = golden equals Keras exactly)
+            'sqnrVsKerasDb': [round(v, 1) if np.isfinite(v) else None for v in sqnr],
         }
         manifest_cases.append(case)
         print(f'  {case["name"]:40s} {len(content):7d} B  ops={case["ops"]}', flush=True)
@@ -528,8 +642,14 @@ def main():
     args = ap.parse_args()
     names = [n for n in args.only.split(',') if n] or list(ZOO)
     variants = [v for v in args.variants.split(',') if v]
-    if not args.only and not args.variants and OUT.exists():
-        shutil.rmtree(OUT)
+    global OUT
+    final = OUT
+    full = not args.only and not args.variants
+    if full:
+        # full rebuild into a staging dir, swapped in at the end: no stale files, and tests reading the
+        # fixtures meanwhile never see a half-written tree
+        OUT = final.parent / '.zoo.build'
+        shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir(parents=True, exist_ok=True)
     cases, skipped = [], []
     for n in names:
@@ -554,7 +674,15 @@ def main():
             manifest['skipped'] = [s for s in old.get('skipped', [])
                                    if f"{s['model']}/{s['variant']}" not in keep] + skipped
         manifest['cases'].sort(key=lambda c: (list(ZOO).index(c['name'].split('/')[0]), c['name']))
-    path.write_text(json.dumps(manifest, indent=1) + '\n')
+    path.write_text(json.dumps(manifest, indent=1, allow_nan=False) + '\n')  # strict JSON for JS
+    if full:
+        old = final.parent / '.zoo.old'
+        shutil.rmtree(old, ignore_errors=True)
+        if final.exists():
+            final.rename(old)
+        OUT.rename(final)
+        shutil.rmtree(old, ignore_errors=True)
+        path = final / 'manifest.json'
     print(f'{len(manifest["cases"])} cases -> {path}')
 
 
