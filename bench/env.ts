@@ -26,6 +26,7 @@ function run(label: string, options: ConstructorParameters<typeof CarRacing>[0])
   let seed = 1;
   env.reset({ seed });
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   let episodeStep = 0;
   for (let k = 0; k < STEPS; k++) {
     const r = env.step(action(episodeStep++));
@@ -35,11 +36,19 @@ function run(label: string, options: ConstructorParameters<typeof CarRacing>[0])
     }
   }
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const stepsPerSecond = STEPS / seconds;
-  console.log(`${label.padEnd(34)} ${stepsPerSecond.toFixed(0).padStart(7)} steps/s  (${(1000 / stepsPerSecond).toFixed(3)} ms/step)`);
-  return { steps: STEPS, seconds, stepsPerSecond };
+  // CPU-time rate: what one free core would give; less sensitive to other jobs on a shared machine
+  const stepsPerCpuSecond = STEPS / cpuSeconds;
+  console.log(
+    `${label.padEnd(34)} ${stepsPerSecond.toFixed(0).padStart(7)} steps/s  (${(1000 / stepsPerSecond).toFixed(3)} ms/step; ` +
+      `${stepsPerCpuSecond.toFixed(0)} steps per CPU-second)`,
+  );
+  return { steps: STEPS, seconds, stepsPerSecond, cpuSeconds, stepsPerCpuSecond };
 }
 
+console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 const physicsOnly = run('TS physics only (no observation)', { renderMode: null, observations: false });
 const withObservation = run('TS with 96×96 observation', { renderMode: null });
 
@@ -47,9 +56,14 @@ let gymnasium: unknown = null;
 const pyPath = join(RESULTS, 'env-gymnasium.json');
 if (existsSync(pyPath)) {
   gymnasium = JSON.parse(readFileSync(pyPath, 'utf8'));
-  const g = gymnasium as { withObservation?: { stepsPerSecond: number }; physicsOnly?: { stepsPerSecond: number } };
-  if (g.withObservation) console.log(`${'Gymnasium with 96×96 observation'.padEnd(34)} ${g.withObservation.stepsPerSecond.toFixed(0).padStart(7)} steps/s  (python/bench_env.py)`);
-  if (g.physicsOnly) console.log(`${'Gymnasium physics only'.padEnd(34)} ${g.physicsOnly.stepsPerSecond.toFixed(0).padStart(7)} steps/s`);
+  type Rate = { stepsPerSecond: number; stepsPerCpuSecond?: number };
+  const g = gymnasium as { date?: string; withObservation?: Rate; physicsOnly?: Rate };
+  const show = (label: string, r?: Rate) => {
+    if (r) console.log(`${label.padEnd(34)} ${r.stepsPerSecond.toFixed(0).padStart(7)} steps/s  (${r.stepsPerCpuSecond?.toFixed(0) ?? '?'} steps per CPU-second)`);
+  };
+  show('Gymnasium with 96×96 observation', g.withObservation);
+  show('Gymnasium physics only', g.physicsOnly);
+  console.log(`(Gymnasium figures from python/bench_env.py, ${g.date ?? 'date unknown'})`);
 } else {
   console.log('(run python/.venv/bin/python python/bench_env.py for the Gymnasium figure)');
 }
