@@ -22,4 +22,13 @@ export default defineConfig([
     platform: 'node',
     banner: { js: '#!/usr/bin/env node' },
   },
+  {
+    // i8x16/pool: Node-only (worker_threads), ESM; pool.js starts pool-worker.js from its own directory.
+    entry: { pool: 'src/pool/index.ts', 'pool-worker': 'src/pool/worker.ts' },
+    format: ['esm'],
+    dts: { entry: { pool: 'src/pool/index.ts' } },
+    sourcemap: true,
+    target: 'es2022',
+    platform: 'node',
+  },
 ]);
