@@ -572,6 +572,8 @@ def build_case(name, spec, variants, manifest_cases, skipped):
         if dup:
             # e.g. no weight large enough to quantize: the file is an earlier variant again (metadata aside)
             skipped.append({'model': name, 'variant': variant, 'reason': f'same ops and tensor types as {dup[0]}'})
+            for f in (OUT / name).glob(f'{variant}.*'):
+                f.unlink()  # stale files of an earlier partial run
             continue
         kept[variant] = summ
         present = {o['op'] for o in info['ops']}
@@ -608,8 +610,8 @@ def build_case(name, spec, variants, manifest_cases, skipped):
             bad = f'BUILTIN_REF output far from Keras (SQNR {min(sqnr):.1f} dB)'
         if bad:
             print(f'  {name}/{variant}: EXCLUDED: {bad}', flush=True)
-            skipped.append({'model': name, 'variant': variant, 'reason': bad,
-                            'sqnrVsKerasDb': [round(v, 1) if np.isfinite(v) else None for v in sqnr]})
+            # (no figures recorded: for a non-reproducible kernel they would differ on every run)
+            skipped.append({'model': name, 'variant': variant, 'reason': bad})
             for f in (OUT / name).glob(f'{variant}.*'):
                 f.unlink()
             continue
@@ -669,10 +671,11 @@ def main():
         # partial run: merge into the existing manifest
         if path.exists():
             old = json.loads(path.read_text())
-            keep = {c['name'] for c in cases}
-            manifest['cases'] = [c for c in old['cases'] if c['name'] not in keep] + cases
+            def redone(model, variant):
+                return model in names and (not variants or variant in variants)
+            manifest['cases'] = [c for c in old['cases'] if not redone(*c['name'].split('/'))] + cases
             manifest['skipped'] = [s for s in old.get('skipped', [])
-                                   if f"{s['model']}/{s['variant']}" not in keep] + skipped
+                                   if not redone(s['model'], s['variant'])] + skipped
         manifest['cases'].sort(key=lambda c: (list(ZOO).index(c['name'].split('/')[0]), c['name']))
     path.write_text(json.dumps(manifest, indent=1, allow_nan=False) + '\n')  # strict JSON for JS
     if full:
