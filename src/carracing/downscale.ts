@@ -15,6 +15,10 @@ export class Downscaler {
   private readonly yRecip: number;
   private readonly emitX: Int32Array;
   private readonly emitCnt: Int32Array;
+  /** 0x4000 − counter at each emit: the share of the emit pixel carried into the next column */
+  private readonly emitFrac: Int32Array;
+  /** emit pixels of the previous row (for reusing unchanged columns) */
+  private readonly prevEmit: Uint32Array;
 
   constructor(
     readonly srcW: number,
@@ -43,6 +47,8 @@ export class Downscaler {
       }
     }
     if (j !== dstW) throw new Error(`smoothscale schedule produced ${j} of ${dstW} columns`);
+    this.emitFrac = this.emitCnt.map((c) => 0x4000 - c);
+    this.prevEmit = new Uint32Array(dstW);
   }
 
   /** The emit pixel of each output column (for SegmentMap). */
@@ -73,47 +79,77 @@ export class Downscaler {
     const rowBuf = this.rowBuf;
     const rowLen = dstW * 3;
     acc.fill(0);
+    this.prevEmit.fill(0xffffffff); // pixels are 24-bit, so no first-row column matches
     let yCnt = ySpace;
     let outRow = 0;
+    const prevEmit = this.prevEmit;
+    const emitFrac = this.emitFrac;
+    const segCount = segments ? segments.count : 0;
     for (let y = 0; y < srcH && outRow < dstH; y++) {
-      let accRB = 0;
-      let accG = 0;
-      let o = 0;
       const rowStart = y * srcW;
-      let x = rowStart;
       const segBase = y * dstW;
+      // Column j depends only on the emit pixel before it, its segment and its own emit pixel. When all
+      // three match the previous row, rowBuf[j] (still holding that row's value) is reused.
+      let prevPixel = 0;
+      let prevPixelSame = y > 0;
       for (let j = 0; j < dstW; j++) {
         const ex = rowStart + emitX[j]!;
+        const p = src[ex]!;
+        const pixelSame = p === prevEmit[j];
+        prevEmit[j] = p;
+        let segmentUniform = false;
+        let c = 0;
         if (segments !== null && segUniform![segBase + j] === 1) {
-          const c = segColor![segBase + j]!;
+          segmentUniform = true;
+          c = segColor![segBase + j]!;
+        }
+        if (
+          prevPixelSame &&
+          pixelSame &&
+          segmentUniform &&
+          segUniform![segBase - segCount + j] === 1 &&
+          segColor![segBase - segCount + j] === c
+        ) {
+          prevPixelSame = true;
+          prevPixel = p;
+          continue;
+        }
+        prevPixelSame = pixelSame;
+        // carry from the previous emit pixel, then the whole pixels of this segment
+        let accRB = 0;
+        let accG = 0;
+        if (j > 0) {
+          const f = emitFrac[j - 1]!;
+          accRB = ((((prevPixel & 255) << 2) * f) >>> 16) | (((((prevPixel >>> 16) & 255) << 2) * f) >>> 16) << 16;
+          accG = ((((prevPixel >>> 8) & 255) << 2) * f) >>> 16;
+        }
+        prevPixel = p;
+        let x = rowStart + (j === 0 ? 0 : emitX[j - 1]! + 1);
+        if (segmentUniform) {
           const n = ex - x;
           accRB += n * (c & 0xff00ff);
           accG += n * ((c >>> 8) & 255);
-          x = ex;
         } else {
           for (; x < ex; x++) {
-            const p = src[x]!;
-            accRB += p & 0xff00ff;
-            accG += (p >>> 8) & 255;
+            const q = src[x]!;
+            accRB += q & 0xff00ff;
+            accG += (q >>> 8) & 255;
           }
         }
-        const p = src[x++]!;
         const cnt = emitCnt[j]!;
-        const frac = 0x4000 - cnt;
         const r4 = (p & 255) << 2;
         const g4 = ((p >>> 8) & 255) << 2;
         const b4 = ((p >>> 16) & 255) << 2;
         const dR = (((r4 * cnt) >>> 16) + (accRB & 0xffff)) & 0xffff;
         const dG = (((g4 * cnt) >>> 16) + accG) & 0xffff;
         const dB = (((b4 * cnt) >>> 16) + (accRB >>> 16)) & 0xffff;
-        accRB = ((r4 * frac) >>> 16) | (((b4 * frac) >>> 16) << 16);
-        accG = (g4 * frac) >>> 16;
         const vR = (dR * recip) >>> 16;
         const vG = (dG * recip) >>> 16;
         const vB = (dB * recip) >>> 16;
-        rowBuf[o++] = vR > 255 ? 255 : vR;
-        rowBuf[o++] = vG > 255 ? 255 : vG;
-        rowBuf[o++] = vB > 255 ? 255 : vB;
+        const o = j * 3;
+        rowBuf[o] = vR > 255 ? 255 : vR;
+        rowBuf[o + 1] = vG > 255 ? 255 : vG;
+        rowBuf[o + 2] = vB > 255 ? 255 : vB;
       }
       // Y step: same scheme over rows, one accumulator per column and channel.
       if (yCnt > 0x4000) {
