@@ -35,11 +35,32 @@ export function qs8_im2col_i16(input: usize, inH: i32, inW: i32, inC: i32, outH:
   zp: i32, a: usize, kp: i32): void {
   const k = kH * kW * inC;
   const runLen = kW * inC;
+  const rowStride = <usize>(inW * inC) * <usize>dilH;
   let row = a;
   for (let oy = 0; oy < outH; oy++) {
     const iy0 = oy * strideH - padTop;
+    const rowsInside = iy0 >= 0 && iy0 + (kH - 1) * dilH < inH;
     for (let ox = 0; ox < outW; ox++) {
       const ix0 = ox * strideW - padLeft;
+      if (ASC_FEATURE_SIMD) {
+        // Fast path (e.g. every VALID conv): whole receptive field inside, each ky row one contiguous run
+        // of a multiple of 8 elements.
+        if (rowsInside && dilW == 1 && ix0 >= 0 && ix0 + kW <= inW && (runLen & 7) == 0) {
+          const vzp = i16x8.splat(i16(zp));
+          let src = input + <usize>((iy0 * inW + ix0) * inC);
+          let dst = row;
+          for (let ky = 0; ky < kH; ky++) {
+            for (let j = 0; j < runLen; j += 8) {
+              v128.store(dst + (<usize>j << 1), i16x8.sub(v128.load8x8_s(src + <usize>j), vzp));
+            }
+            src += rowStride;
+            dst += <usize>runLen << 1;
+          }
+          if (kp > k) memory.fill(row + (<usize>k << 1), 0, <usize>(kp - k) << 1);
+          row += <usize>kp << 1;
+          continue;
+        }
+      }
       let dst = row;
       for (let ky = 0; ky < kH; ky++) {
         const iy = iy0 + ky * dilH;
@@ -74,11 +95,27 @@ export function qs8_im2col_u8(input: usize, inH: i32, inW: i32, inC: i32, outH: 
   const k = kH * kW * inC;
   const runLen = kW * inC;
   const padByte = (zp ^ flip) & 0xff;
+  const rowStride = <usize>(inW * inC) * <usize>dilH;
+  const flip64: u64 = u64(flip & 0xff) * 0x0101010101010101;
   let row = a;
   for (let oy = 0; oy < outH; oy++) {
     const iy0 = oy * strideH - padTop;
+    const rowsInside = iy0 >= 0 && iy0 + (kH - 1) * dilH < inH;
     for (let ox = 0; ox < outW; ox++) {
       const ix0 = ox * strideW - padLeft;
+      // Fast path: receptive field inside, contiguous ky runs of a multiple of 8 bytes.
+      if (rowsInside && dilW == 1 && ix0 >= 0 && ix0 + kW <= inW && (runLen & 7) == 0) {
+        let src = input + <usize>((iy0 * inW + ix0) * inC);
+        let d = row;
+        for (let ky = 0; ky < kH; ky++) {
+          for (let j = 0; j < runLen; j += 8) store<u64>(d + <usize>j, load<u64>(src + <usize>j) ^ flip64);
+          src += rowStride;
+          d += <usize>runLen;
+        }
+        if (kp > k) memory.fill(row + <usize>k, 0, <usize>(kp - k));
+        row += <usize>kp;
+        continue;
+      }
       let dst = row;
       for (let ky = 0; ky < kH; ky++) {
         const iy = iy0 + ky * dilH;

@@ -8,7 +8,7 @@ import { store_i32x4_partial } from './store';
 export function qs8_dwconv(input: usize, inH: i32, inW: i32, inC: i32, outH: i32, outW: i32,
   kH: i32, kW: i32, strideH: i32, strideW: i32, dilH: i32, dilW: i32, padTop: i32, padLeft: i32,
   mult: i32, inZp: i32, w: usize, cp: i32, chan: usize, np: i32, out: usize,
-  outZp: i32, outMin: i32, outMax: i32, mode: i32): void {
+  outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32): void {
   const outC = inC * mult;
   const elem: usize = mode == 0 ? 1 : 4;
   const npu = <usize>np;
@@ -42,7 +42,7 @@ export function qs8_dwconv(input: usize, inH: i32, inW: i32, inC: i32, outH: i32
             const nrem = outC - c;
             if (mode == 0) {
               const q = requantize_i32x4(acc, v128.load(bp + (npu << 2)), v128.load(bp + (npu << 3)),
-                v128.load(bp + npu * 12), v128.load(bp + (npu << 4)), zp, lo, hi);
+                v128.load(bp + npu * 12), v128.load(bp + (npu << 4)), zp, lo, hi, flags);
               const q16 = i16x8.narrow_i32x4_s(q, q);
               const bits = i32x4.extract_lane(i8x16.narrow_i16x8_s(q16, q16), 0);
               if (nrem >= 4) store<i32>(o + <usize>c, bits);

@@ -15,12 +15,12 @@ function reduce4(a0: v128, a1: v128, a2: v128, a3: v128): v128 {
 
 @inline
 function store4(out: usize, s: v128, chan: usize, np: usize, r: usize,
-  zp: v128, lo: v128, hi: v128, nrem: i32, mode: i32): void {
+  zp: v128, lo: v128, hi: v128, nrem: i32, mode: i32, flags: i32): void {
   const bp = chan + (r << 2);
   s = i32x4.add(s, v128.load(bp));
   if (mode == 0) {
     const q = requantize_i32x4(s, v128.load(bp + (np << 2)), v128.load(bp + (np << 3)),
-      v128.load(bp + np * 12), v128.load(bp + (np << 4)), zp, lo, hi);
+      v128.load(bp + np * 12), v128.load(bp + (np << 4)), zp, lo, hi, flags);
     const q16 = i16x8.narrow_i32x4_s(q, q);
     const bits = i32x4.extract_lane(i8x16.narrow_i16x8_s(q16, q16), 0);
     const o = out + r;
@@ -33,7 +33,7 @@ function store4(out: usize, s: v128, chan: usize, np: usize, r: usize,
 
 /** 4 rows per step: W via load8x8_s (sign-extending load), x pre-widened, i32x4.dot_i16x8_s. */
 function qs8_gemv_4x16__wasmsimd_dot16(x: usize, kp: i32, w: usize, n: i32, chan: usize, np: i32,
-  out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32): void {
+  out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32): void {
   const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax);
   const stride = <usize>kp;
   const kpu = <usize>kp;
@@ -51,13 +51,13 @@ function qs8_gemv_4x16__wasmsimd_dot16(x: usize, kp: i32, w: usize, n: i32, chan
       a2 = i32x4.add(a2, i32x4.dot_i16x8_s(v128.load8x8_s(w2 + k, 8), xb));
       a3 = i32x4.add(a3, i32x4.dot_i16x8_s(v128.load8x8_s(w3 + k, 8), xb));
     }
-    store4(out, reduce4(a0, a1, a2, a3), chan, <usize>np, <usize>r, zp, lo, hi, n - r, mode);
+    store4(out, reduce4(a0, a1, a2, a3), chan, <usize>np, <usize>r, zp, lo, hi, n - r, mode, flags);
   }
 }
 
 /** 4 rows per step with relaxed dot over 16 k at a time (weights first operand, activations second). */
 function qs8_gemv_4x16__wasmrelaxed_dot(x: usize, kp: i32, w: usize, n: i32, chan: usize, np: i32,
-  out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32): void {
+  out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32): void {
   const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax);
   const stride = <usize>kp;
   const kpu = <usize>kp;
@@ -71,13 +71,13 @@ function qs8_gemv_4x16__wasmrelaxed_dot(x: usize, kp: i32, w: usize, n: i32, cha
       a2 = i32x4.relaxed_dot_i8x16_i7x16_add_s(v128.load(w2 + k), xv, a2);
       a3 = i32x4.relaxed_dot_i8x16_i7x16_add_s(v128.load(w3 + k), xv, a3);
     }
-    store4(out, reduce4(a0, a1, a2, a3), chan, <usize>np, <usize>r, zp, lo, hi, n - r, mode);
+    store4(out, reduce4(a0, a1, a2, a3), chan, <usize>np, <usize>r, zp, lo, hi, n - r, mode, flags);
   }
 }
 
 /** Scalar 4 rows per step over the same layout. */
 function qs8_gemv_4x1__scalar(x: usize, kp: i32, w: usize, n: i32, chan: usize, np: i32,
-  out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32): void {
+  out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32): void {
   const stride = <usize>kp;
   const npu = <usize>np;
   for (let r = 0; r < n; r += 4) {
@@ -108,13 +108,13 @@ function qs8_gemv_4x1__scalar(x: usize, kp: i32, w: usize, n: i32, chan: usize, 
 }
 
 export function qs8_gemv(x: usize, kp: i32, w: usize, n: i32, chan: usize, np: i32,
-  out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32): void {
-  if (ASC_FEATURE_SIMD) qs8_gemv_4x16__wasmsimd_dot16(x, kp, w, n, chan, np, out, outZp, outMin, outMax, mode);
-  else qs8_gemv_4x1__scalar(x, kp, w, n, chan, np, out, outZp, outMin, outMax, mode);
+  out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32): void {
+  if (ASC_FEATURE_SIMD) qs8_gemv_4x16__wasmsimd_dot16(x, kp, w, n, chan, np, out, outZp, outMin, outMax, mode, flags);
+  else qs8_gemv_4x1__scalar(x, kp, w, n, chan, np, out, outZp, outMin, outMax, mode, flags);
 }
 
 export function qs8_gemv_relaxed(x: usize, kp: i32, w: usize, n: i32, chan: usize, np: i32,
-  out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32): void {
-  if (ASC_FEATURE_RELAXED_SIMD) qs8_gemv_4x16__wasmrelaxed_dot(x, kp, w, n, chan, np, out, outZp, outMin, outMax, mode);
+  out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32): void {
+  if (ASC_FEATURE_RELAXED_SIMD) qs8_gemv_4x16__wasmrelaxed_dot(x, kp, w, n, chan, np, out, outZp, outMin, outMax, mode, flags);
   else unreachable();
 }

@@ -30,21 +30,27 @@ export function clamp_i32(v: i32, lo: i32, hi: i32): i32 {
   return v < lo ? lo : v > hi ? hi : v;
 }
 
+/** Layer-wide facts that let the SIMD requantization skip steps (computed at pack time). */
+export const REQUANT_LEFT_SHIFT = 1; // some channel has shift > 0 (lmul ≠ 1)
+export const REQUANT_NO_RIGHT_SHIFT = 2; // some channel has e = 0 (rnone lanes)
+
 /** Four lanes of requantize_scalar, plus output zero point and clamp. */
 @inline
 export function requantize_i32x4(acc: v128, mult: v128, lmul: v128, rexp: v128, rnone: v128,
-  zp: v128, lo: v128, hi: v128): v128 {
+  zp: v128, lo: v128, hi: v128, flags: i32): v128 {
   const half = i64x2.splat(1 << 30);
-  const x = i32x4.mul(acc, lmul);
+  const x = flags & REQUANT_LEFT_SHIFT ? i32x4.mul(acc, lmul) : acc;
   const yLo = i64x2.shr_u(i64x2.add(i64x2.extmul_low_i32x4_s(x, mult), half), 31);
   const yHi = i64x2.shr_u(i64x2.add(i64x2.extmul_high_i32x4_s(x, mult), half), 31);
   const y = i32x4.shuffle(yLo, yHi, 0, 2, 4, 6);
+  // Half away from zero = half up on |y| with the sign put back. |y| < 2^31 because M < 2^31.
   const sign = i32x4.shr_s(y, 31);
-  const zLo = i64x2.add(i64x2.add(i64x2.extmul_low_i32x4_s(y, rexp), half), i64x2.extend_low_i32x4_s(sign));
-  const zHi = i64x2.add(i64x2.add(i64x2.extmul_high_i32x4_s(y, rexp), half), i64x2.extend_high_i32x4_s(sign));
-  const r = i32x4.shuffle(i64x2.shr_u(zLo, 31), i64x2.shr_u(zHi, 31), 0, 2, 4, 6);
-  const q = v128.bitselect(y, r, rnone);
-  return i32x4.min_s(i32x4.max_s(i32x4.add(q, zp), lo), hi);
+  const ay = i32x4.abs(y);
+  const zLo = i64x2.shr_u(i64x2.add(i64x2.extmul_low_i32x4_s(ay, rexp), half), 31);
+  const zHi = i64x2.shr_u(i64x2.add(i64x2.extmul_high_i32x4_s(ay, rexp), half), 31);
+  let r = i32x4.sub(v128.xor(i32x4.shuffle(zLo, zHi, 0, 2, 4, 6), sign), sign);
+  if (flags & REQUANT_NO_RIGHT_SHIFT) r = v128.bitselect(y, r, rnone);
+  return i32x4.min_s(i32x4.max_s(i32x4.add(r, zp), lo), hi);
 }
 
 /** Stores the low `count` (< 8) bytes of the first i64 lane. */

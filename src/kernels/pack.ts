@@ -79,3 +79,13 @@ export function channelParamBlock(np: number, bias: ArrayLike<number>, mults: Re
   }
   return buf;
 }
+
+/** Flags for the SIMD requantization (assembly/requantize.ts): 1 = some left shift, 2 = some channel without right shift. */
+export function requantFlags(mults: ReadonlyArray<QuantizedMultiplier>): number {
+  let flags = 0;
+  for (const { shift } of mults) {
+    if (shift > 0) flags |= 1;
+    if (shift >= 0) flags |= 2;
+  }
+  return flags;
+}

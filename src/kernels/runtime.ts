@@ -9,7 +9,7 @@ import { BumpAllocator } from '../wasm/allocator.js';
 import type { RelaxedDotMode, RelaxedDotProbe } from '../wasm/probe.js';
 import { channelMultipliers } from './quantize-multiplier.js';
 import {
-  channelParamBlock, packGemmC2I16, packGemmC4I8, packGemmF32, padRows, rowSums, roundUp,
+  channelParamBlock, packGemmC2I16, packGemmC4I8, packGemmF32, padRows, requantFlags, rowSums, roundUp,
 } from './pack.js';
 import { checkConv, checkDepthwise, checkFc, checkQuantized, checkHybrid, checkFloat } from './validate.js';
 
@@ -108,6 +108,7 @@ class Runtime implements KernelRuntimeEx {
     const bias = foldedBias(params.bias, g.n, this.relaxed ? this.foldOffset(params.inputZeroPoint) : 0, params.weights, g.k);
     const mults = channelMultipliers(params.inputScale, params.weightScales, params.outputScale, g.n, false);
     const chan = this.place(channelParamBlock(g.np, bias, mults));
+    const flags = requantFlags(mults);
     const inStride = geom.inH * geom.inW * geom.inC, outStride = g.m * g.n;
     const { inputZeroPoint: inZp, outputZeroPoint: outZp, activationMin: lo, activationMax: hi } = params;
     const gemm = this.gemm();
@@ -115,7 +116,7 @@ class Runtime implements KernelRuntimeEx {
       run: (inputPtr: number, outputPtr: number) => {
         for (let b = 0; b < geom.batch; b++) {
           this.im2col(geom, inputPtr + b * inStride, inZp, g.aPtr, g.kp);
-          gemm(g.aPtr, g.kp, g.m, g.bPtr, g.n, chan, g.np, outputPtr + b * outStride, g.n, outZp, lo, hi, 0);
+          gemm(g.aPtr, g.kp, g.m, g.bPtr, g.n, chan, g.np, outputPtr + b * outStride, g.n, outZp, lo, hi, 0, flags);
         }
       },
     };
@@ -127,13 +128,14 @@ class Runtime implements KernelRuntimeEx {
     const { wPtr, cp, np } = this.packDepthwiseInt(geom, params.weights);
     const mults = channelMultipliers(params.inputScale, params.weightScales, params.outputScale, geom.outC, false);
     const chan = this.place(channelParamBlock(np, params.bias ?? new Int32Array(geom.outC), mults));
+    const flags = requantFlags(mults);
     const inStride = geom.inH * geom.inW * geom.inC, outStride = geom.outH * geom.outW * geom.outC;
     const { inputZeroPoint: inZp, outputZeroPoint: outZp, activationMin: lo, activationMax: hi } = params;
     return {
       run: (inputPtr: number, outputPtr: number) => {
         for (let b = 0; b < geom.batch; b++) {
           this.kernels.qs8_dwconv(inputPtr + b * inStride, ...CONV_ARGS(geom), geom.depthMultiplier, inZp,
-            wPtr, cp, chan, np, outputPtr + b * outStride, outZp, lo, hi, 0);
+            wPtr, cp, chan, np, outputPtr + b * outStride, outZp, lo, hi, 0, flags);
         }
       },
     };
@@ -155,6 +157,7 @@ class Runtime implements KernelRuntimeEx {
     const mults = channelMultipliers(params.inputScale, params.weightScales, params.outputScale, n,
       params.weightScales.length === 1);
     const chan = this.place(channelParamBlock(np, bias, mults));
+    const flags = requantFlags(mults);
     const xPtr = this.alloc(kp * (this.relaxed ? 1 : 2));
     const { inputZeroPoint: inZp, outputZeroPoint: outZp, activationMin: lo, activationMax: hi } = params;
     const row: ConvGeometry = fcRowGeometry(k);
@@ -163,7 +166,7 @@ class Runtime implements KernelRuntimeEx {
       run: (inputPtr: number, outputPtr: number) => {
         for (let b = 0; b < geom.batch; b++) {
           this.im2col(row, inputPtr + b * k, inZp, xPtr, kp);
-          gemv(xPtr, kp, wPtr, n, chan, np, outputPtr + b * n, outZp, lo, hi, 0);
+          gemv(xPtr, kp, wPtr, n, chan, np, outputPtr + b * n, outZp, lo, hi, 0, flags);
         }
       },
     };
@@ -211,7 +214,7 @@ class Runtime implements KernelRuntimeEx {
           const sf = quantize(inputPtr + b * inCount * 4, inCount, qPtr);
           const zp = asym ? this.kernels.quantize_last_zero_point() : 0;
           this.im2col(geom, qPtr, zp, g.aPtr, g.kp);
-          gemm(g.aPtr, g.kp, g.m, g.bPtr, g.n, h.chan, g.np, accPtr, g.n * 4, 0, 0, 0, 1);
+          gemm(g.aPtr, g.kp, g.m, g.bPtr, g.n, h.chan, g.np, accPtr, g.n * 4, 0, 0, 0, 1, 0);
           const corr = this.relaxed ? this.foldOffset(zp) : 0;
           this.kernels.hybrid_epilogue(accPtr, g.m, g.n, h.rowsumPtr, corr, zp, sf, h.wscalePtr, order, h.biasPtr,
             lo, hi, outputPtr + b * g.m * g.n * 4);
@@ -239,7 +242,7 @@ class Runtime implements KernelRuntimeEx {
           const zp = asym ? this.kernels.quantize_last_zero_point() : 0;
           // The kernel subtracts zp and skips padded taps, so acc is already Σ w·(q − zp): corr = 0.
           this.kernels.qs8_dwconv(qPtr, ...CONV_ARGS(geom), geom.depthMultiplier, zp, wPtr, cp, h.chan, np,
-            accPtr, 0, 0, 0, 1);
+            accPtr, 0, 0, 0, 1, 0);
           this.kernels.hybrid_epilogue(accPtr, m, n, h.rowsumPtr, 0, zp, sf, h.wscalePtr, 1, h.biasPtr,
             lo, hi, outputPtr + b * m * n * 4);
         }
@@ -267,7 +270,7 @@ class Runtime implements KernelRuntimeEx {
           const sf = quantize(inputPtr + b * k * 4, k, qPtr);
           const zp = asym ? this.kernels.quantize_last_zero_point() : 0;
           this.im2col(row, qPtr, zp, xPtr, kp);
-          gemv(xPtr, kp, wPtr, n, h.chan, np, accPtr, 0, 0, 0, 1);
+          gemv(xPtr, kp, wPtr, n, h.chan, np, accPtr, 0, 0, 0, 1, 0);
           const corr = this.relaxed ? this.foldOffset(zp) : 0;
           this.kernels.hybrid_epilogue(accPtr, 1, n, h.rowsumPtr, corr, zp, sf, h.wscalePtr, 2, h.biasPtr,
             lo, hi, outputPtr + b * n * 4);
@@ -387,7 +390,7 @@ function verifyRelaxedKernels(k: KernelExports, mode: RelaxedDotMode): boolean {
   const aPtr = heap.alloc(m * kp);
   const cPtr = heap.alloc(m * n * 4);
   k.qs8_im2col_u8(xPtr, 1, m, kk, 1, m, 1, 1, 1, 1, 1, 1, 0, 0, zp, flip, aPtr, kp);
-  k.qs8_gemm_relaxed(aPtr, kp, m, bPtr, n, chan, np, cPtr, n * 4, 0, 0, 0, 1);
+  k.qs8_gemm_relaxed(aPtr, kp, m, bPtr, n, chan, np, cPtr, n * 4, 0, 0, 0, 1, 0);
   const gemmOut = new Int32Array(k.memory.buffer, cPtr, m * n);
   for (let i = 0; i < m * n; i++) if (gemmOut[i] !== expected[i]) return false;
   // GEMV, row by row.
@@ -397,7 +400,7 @@ function verifyRelaxedKernels(k: KernelExports, mode: RelaxedDotMode): boolean {
   const yPtr = heap.alloc(np * 4);
   for (let r = 0; r < m; r++) {
     k.qs8_im2col_u8(xPtr + r * kk, 1, 1, kk, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, zp, flip, vPtr, kv);
-    k.qs8_gemv_relaxed(vPtr, kv, wPtr, n, chan, np, yPtr, 0, 0, 0, 1);
+    k.qs8_gemv_relaxed(vPtr, kv, wPtr, n, chan, np, yPtr, 0, 0, 0, 1, 0);
     const y = new Int32Array(k.memory.buffer, yPtr, n);
     for (let c = 0; c < n; c++) if (y[c] !== expected[r * n + c]) return false;
   }

@@ -18,17 +18,17 @@ export interface KernelExports {
     padTop: number, padLeft: number, a: number): void;
 
   qs8_gemm(a: number, kp: number, m: number, b: number, n: number, chan: number, np: number,
-    c: number, cStride: number, outZp: number, outMin: number, outMax: number, mode: number): void;
+    c: number, cStride: number, outZp: number, outMin: number, outMax: number, mode: number, flags: number): void;
   qs8_gemm_relaxed(a: number, kp: number, m: number, b: number, n: number, chan: number, np: number,
-    c: number, cStride: number, outZp: number, outMin: number, outMax: number, mode: number): void;
+    c: number, cStride: number, outZp: number, outMin: number, outMax: number, mode: number, flags: number): void;
   qs8_gemv(x: number, kp: number, w: number, n: number, chan: number, np: number,
-    out: number, outZp: number, outMin: number, outMax: number, mode: number): void;
+    out: number, outZp: number, outMin: number, outMax: number, mode: number, flags: number): void;
   qs8_gemv_relaxed(x: number, kp: number, w: number, n: number, chan: number, np: number,
-    out: number, outZp: number, outMin: number, outMax: number, mode: number): void;
+    out: number, outZp: number, outMin: number, outMax: number, mode: number, flags: number): void;
   qs8_dwconv(input: number, inH: number, inW: number, inC: number, outH: number, outW: number,
     kH: number, kW: number, strideH: number, strideW: number, dilH: number, dilW: number,
     padTop: number, padLeft: number, mult: number, inZp: number, w: number, cp: number,
-    chan: number, np: number, out: number, outZp: number, outMin: number, outMax: number, mode: number): void;
+    chan: number, np: number, out: number, outZp: number, outMin: number, outMax: number, mode: number, flags: number): void;
 
   f32_quantize_symmetric(src: number, n: number, dst: number): number;
   f32_quantize_asymmetric(src: number, n: number, dst: number): number;
