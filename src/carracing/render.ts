@@ -62,6 +62,10 @@ const WHEEL_LOCAL = hullOrdered([
   [-WHEEL_W, -WHEEL_R],
 ]);
 
+const FIELD = new Float64Array([PLAYFIELD, PLAYFIELD, PLAYFIELD, -PLAYFIELD, -PLAYFIELD, -PLAYFIELD, -PLAYFIELD, PLAYFIELD]);
+
+const SCREEN_CORNERS_WITH_MARGIN = [-2, -2, WINDOW_W + 2, -2, WINDOW_W + 2, WINDOW_H + 2, -2, WINDOW_H + 2];
+
 const colorOf = (c: ArrayLike<number>, o = 0) => rgb(Math.trunc(c[o]!), Math.trunc(c[o + 1]!), Math.trunc(c[o + 2]!));
 
 export class CarRacingRenderer {
@@ -132,7 +136,6 @@ export class CarRacingRenderer {
   /** Gymnasium's _render up to (not including) the downscale. */
   drawFrame(scene: RenderScene, drawParticles: boolean): void {
     const fb = this.fb;
-    fb.fill(0);
     const [hx, hy, hAngle] = scene.hull as unknown as [number, number, number];
     const angle = -hAngle;
     const t = scene.t;
@@ -146,9 +149,11 @@ export class CarRacingRenderer {
     this.transY = WINDOW_H / 4 + (this.sinA * scrollX + this.cosA * scrollY);
 
     fb.flipY = true;
+    // Gymnasium starts from a black surface; skip clearing when the background square covers it anyway.
+    this.project(FIELD, 0, 4);
+    if (!this.projectedQuadCoversScreen()) fb.fill(0);
     // background (never culled)
-    const b = PLAYFIELD;
-    this.worldPolyGfx([b, b, b, -b, -b, -b, -b, b], 0, 4, colorOf(scene.bgColor), false);
+    this.worldPolyGfx(FIELD, 0, 4, colorOf(scene.bgColor), false);
     // grass: one square in every 2×2 cell
     const grass = colorOf(scene.grassColor);
     const G = GRASS_DIM;
@@ -184,6 +189,25 @@ export class CarRacingRenderer {
   }
 
   private readonly grassSquare = new Float64Array(8);
+
+  /** Whether the convex quad in (fx, fy) contains the whole surface with a 2-px margin. */
+  private projectedQuadCoversScreen(): boolean {
+    const corners = SCREEN_CORNERS_WITH_MARGIN;
+    let sign = 0;
+    for (let i = 0; i < 4; i++) {
+      const x0 = this.fx[i]!;
+      const y0 = this.fy[i]!;
+      const ex = this.fx[(i + 1) % 4]! - x0;
+      const ey = this.fy[(i + 1) % 4]! - y0;
+      for (let k = 0; k < 8; k += 2) {
+        const cross = ex * (corners[k + 1]! - y0) - ey * (corners[k]! - x0);
+        const s = cross > 0 ? 1 : cross < 0 ? -1 : 0;
+        if (s === 0 || (sign !== 0 && s !== sign)) return false;
+        sign = s;
+      }
+    }
+    return true;
+  }
 
   /** Camera transform of world points into (fx, fy). */
   private project(pts: ArrayLike<number>, offset: number, n: number): void {
