@@ -45,7 +45,7 @@ describe('npm package', () => {
     run('npm', ['pack', '--pack-destination', work, '--loglevel', 'error'], pkg);
     tarball = join(work, readdirSync(work).find((f) => f.endsWith('.tgz'))!);
     app = join(work, 'app');
-    cpSync(join(repo, 'test', 'packaging', 'fixture-app'), app, { recursive: true });
+    cpSync(join(repo, 'examples', 'package-consumer'), app, { recursive: true });
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'scratch-app', private: true, type: 'module' }));
     run('npm', ['install', tarball, '--no-audit', '--no-fund', '--ignore-scripts', '--prefer-offline', '--loglevel', 'error'], app);
   }, 400_000);

@@ -2,7 +2,7 @@
 // requestAnimationFrame, so the simulated rate does not depend on the display). Runs on the main
 // thread or inside the worker (src/worker.ts) unchanged.
 import { loadModel, type BackendChoice } from 'i8x16';
-import { CarRacing, STATE_H, STATE_W } from 'i8x16/carracing';
+import { CarRacing, CarRacingRenderer, STATE_H, STATE_W, type RenderScene } from 'i8x16/carracing';
 import { Policy, TIMING_BATCH, median } from './policy.js';
 
 export type Speed = 'realtime' | 'double' | 'max';
@@ -44,7 +44,7 @@ export interface DriverStats {
 }
 
 export interface FrameData {
-  video: Uint8ClampedArray;
+  scene: RenderScene;
   agent: Uint8ClampedArray;
   stats: DriverStats;
 }
@@ -76,6 +76,7 @@ class BatchTimer {
 
 export class Driver {
   private readonly env = new CarRacing({ continuous: false });
+  private readonly scene = new CarRacingRenderer().createScene();
   private policy: Policy | null = null;
   private obs: Uint8Array;
   private modelName = '';
@@ -235,13 +236,11 @@ export class Driver {
   }
 
   /**
-   * The full 1000×800 RGBA frame (the human-mode window, HUD included) and the agent's 96×96 grayscale
-   * input as RGBA for canvases. The full frame needs no downscale, so it costs less than the 600×400 one.
+   * What the page needs to draw: the render scene (plain data, so it crosses to the page by structured
+   * clone and the page rasterises the 1000×800 view on its own thread) and the agent's 96×96 input as RGBA.
    */
   frame(): FrameData {
-    // A fresh buffer per frame: the worker transfers it to the page.
-    const video = new Uint8ClampedArray(1000 * 800 * 4);
-    this.env.renderFullRgba(new Uint8Array(video.buffer));
+    this.env.fillRenderScene(this.scene);
     const agent = new Uint8ClampedArray(STATE_W * STATE_H * 4);
     // The model's view: grayscale of the current observation, as preprocessing computes it.
     const gray = this.policy?.gray;
@@ -258,7 +257,7 @@ export class Driver {
         agent[j + 3] = 255;
       }
     }
-    return { video, agent, stats: this.stats() };
+    return { scene: this.scene, agent, stats: this.stats() };
   }
 
   dispose(): void {

@@ -1,5 +1,5 @@
 // Web Worker host: the same Driver (env + policy + loop) and the benchmark, behind a small RPC.
-import { Driver } from './driver.js';
+import { Driver, type FrameData } from './driver.js';
 import { runBenchmark } from './bench.js';
 import type { Catalogue } from './models.js';
 import type { BackendChoice } from 'i8x16';
@@ -44,8 +44,7 @@ self.onmessage = async (event: MessageEvent<Call>) => {
     const result = await methods[method]!(...args);
     const transfer: Transferable[] = [];
     if (method === 'frame') {
-      const f = result as { video: Uint8ClampedArray; agent: Uint8ClampedArray };
-      transfer.push(f.video.buffer, f.agent.buffer);
+      transfer.push((result as FrameData).agent.buffer);
     }
     postMessage({ id, ok: true, result }, { transfer });
   } catch (error) {
