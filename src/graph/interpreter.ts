@@ -24,6 +24,8 @@ export interface Graph {
   weightBytes: number;
   /** Runs every step in order; inputs must already be in place. */
   invoke(): void;
+  /** The bound step of every op that does work, in execution order (per-layer timing: `i8x16 bench --layers`). */
+  steps: readonly { opIndex: number; run: () => void }[];
 }
 
 /**
@@ -105,6 +107,7 @@ export function buildGraph(model: TfliteModel, runtime: KernelRuntime, options: 
     invoke() {
       for (let i = 0; i < count; i++) runs[i]!();
     },
+    steps: steps.map((s, i) => ({ opIndex: s.opIndex, run: runs[i]! })),
   };
 }
 
