@@ -26,9 +26,6 @@ export interface KernelRuntimeEx extends KernelRuntime {
   readonly kernels: KernelExports;
 }
 
-const CONV_ARGS = (g: ConvGeometry) => [g.inH, g.inW, g.inC, g.outH, g.outW, g.kH, g.kW,
-  g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft] as const;
-
 class Runtime implements KernelRuntimeEx {
   readonly memory: WebAssembly.Memory;
   private readonly heap: BumpAllocator;
@@ -88,9 +85,17 @@ class Runtime implements KernelRuntimeEx {
     return { n, k, np, kp, m, bPtr: this.place(packed), aPtr };
   }
 
-  private im2col(geom: ConvGeometry, input: number, zp: number, aPtr: number, kp: number): void {
-    if (this.relaxed) this.kernels.qs8_im2col_u8(input, ...CONV_ARGS(geom), zp, this.flip, aPtr, kp);
-    else this.kernels.qs8_im2col_i16(input, ...CONV_ARGS(geom), zp, aPtr, kp);
+  /** im2col bound to one geometry, with explicit arguments so run() does not allocate. */
+  private im2colFor(g: ConvGeometry): (input: number, zp: number, aPtr: number, kp: number) => void {
+    const { inH, inW, inC, outH, outW, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g;
+    const k = this.kernels;
+    if (this.relaxed) {
+      const flip = this.flip;
+      return (input, zp, aPtr, kp) => k.qs8_im2col_u8(input, inH, inW, inC, outH, outW, kH, kW, strideH, strideW,
+        dilationH, dilationW, padTop, padLeft, zp, flip, aPtr, kp);
+    }
+    return (input, zp, aPtr, kp) => k.qs8_im2col_i16(input, inH, inW, inC, outH, outW, kH, kW, strideH, strideW,
+      dilationH, dilationW, padTop, padLeft, zp, aPtr, kp);
   }
 
   private gemm(): KernelExports['qs8_gemm'] {
@@ -112,10 +117,11 @@ class Runtime implements KernelRuntimeEx {
     const inStride = geom.inH * geom.inW * geom.inC, outStride = g.m * g.n;
     const { inputZeroPoint: inZp, outputZeroPoint: outZp, activationMin: lo, activationMax: hi } = params;
     const gemm = this.gemm();
+    const im2col = this.im2colFor(geom);
     return {
       run: (inputPtr: number, outputPtr: number) => {
         for (let b = 0; b < geom.batch; b++) {
-          this.im2col(geom, inputPtr + b * inStride, inZp, g.aPtr, g.kp);
+          im2col(inputPtr + b * inStride, inZp, g.aPtr, g.kp);
           gemm(g.aPtr, g.kp, g.m, g.bPtr, g.n, chan, g.np, outputPtr + b * outStride, g.n, outZp, lo, hi, 0, flags);
         }
       },
@@ -131,14 +137,23 @@ class Runtime implements KernelRuntimeEx {
     const flags = requantFlags(mults);
     const inStride = geom.inH * geom.inW * geom.inC, outStride = geom.outH * geom.outW * geom.outC;
     const { inputZeroPoint: inZp, outputZeroPoint: outZp, activationMin: lo, activationMax: hi } = params;
+    const dw = this.dwconvFor(geom);
     return {
       run: (inputPtr: number, outputPtr: number) => {
         for (let b = 0; b < geom.batch; b++) {
-          this.kernels.qs8_dwconv(inputPtr + b * inStride, ...CONV_ARGS(geom), geom.depthMultiplier, inZp,
-            wPtr, cp, chan, np, outputPtr + b * outStride, outZp, lo, hi, 0, flags);
+          dw(inputPtr + b * inStride, inZp, wPtr, cp, chan, np, outputPtr + b * outStride, outZp, lo, hi, 0, flags);
         }
       },
     };
+  }
+
+  private dwconvFor(g: DepthwiseGeometry) {
+    const { inH, inW, inC, outH, outW, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft, depthMultiplier } = g;
+    const k = this.kernels;
+    return (input: number, inZp: number, w: number, cp: number, chan: number, np: number, out: number,
+      outZp: number, lo: number, hi: number, mode: number, flags: number) =>
+      k.qs8_dwconv(input, inH, inW, inC, outH, outW, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft,
+        depthMultiplier, inZp, w, cp, chan, np, out, outZp, lo, hi, mode, flags);
   }
 
   private packDepthwiseInt(geom: DepthwiseGeometry, weights: Int8Array) {
@@ -160,12 +175,12 @@ class Runtime implements KernelRuntimeEx {
     const flags = requantFlags(mults);
     const xPtr = this.alloc(kp * (this.relaxed ? 1 : 2));
     const { inputZeroPoint: inZp, outputZeroPoint: outZp, activationMin: lo, activationMax: hi } = params;
-    const row: ConvGeometry = fcRowGeometry(k);
+    const packRow = this.im2colFor(fcRowGeometry(k));
     const gemv = this.gemv();
     return {
       run: (inputPtr: number, outputPtr: number) => {
         for (let b = 0; b < geom.batch; b++) {
-          this.im2col(row, inputPtr + b * k, inZp, xPtr, kp);
+          packRow(inputPtr + b * k, inZp, xPtr, kp);
           gemv(xPtr, kp, wPtr, n, chan, np, outputPtr + b * n, outZp, lo, hi, 0, flags);
         }
       },
@@ -207,13 +222,14 @@ class Runtime implements KernelRuntimeEx {
     const quantize = this.quantizer(params.asymmetricQuantizeInputs);
     const asym = params.asymmetricQuantizeInputs;
     const gemm = this.gemm();
+    const im2col = this.im2colFor(geom);
     const { activationMin: lo, activationMax: hi } = params;
     return {
       run: (inputPtr: number, outputPtr: number) => {
         for (let b = 0; b < geom.batch; b++) {
           const sf = quantize(inputPtr + b * inCount * 4, inCount, qPtr);
           const zp = asym ? this.kernels.quantize_last_zero_point() : 0;
-          this.im2col(geom, qPtr, zp, g.aPtr, g.kp);
+          im2col(qPtr, zp, g.aPtr, g.kp);
           gemm(g.aPtr, g.kp, g.m, g.bPtr, g.n, h.chan, g.np, accPtr, g.n * 4, 0, 0, 0, 1, 0);
           const corr = this.relaxed ? this.foldOffset(zp) : 0;
           this.kernels.hybrid_epilogue(accPtr, g.m, g.n, h.rowsumPtr, corr, zp, sf, h.wscalePtr, order, h.biasPtr,
@@ -235,14 +251,14 @@ class Runtime implements KernelRuntimeEx {
     const quantize = this.quantizer(params.asymmetricQuantizeInputs);
     const asym = params.asymmetricQuantizeInputs;
     const { activationMin: lo, activationMax: hi } = params;
+    const dw = this.dwconvFor(geom);
     return {
       run: (inputPtr: number, outputPtr: number) => {
         for (let b = 0; b < geom.batch; b++) {
           const sf = quantize(inputPtr + b * inCount * 4, inCount, qPtr);
           const zp = asym ? this.kernels.quantize_last_zero_point() : 0;
           // The kernel subtracts zp and skips padded taps, so acc is already Σ w·(q − zp): corr = 0.
-          this.kernels.qs8_dwconv(qPtr, ...CONV_ARGS(geom), geom.depthMultiplier, zp, wPtr, cp, h.chan, np,
-            accPtr, 0, 0, 0, 1, 0);
+          dw(qPtr, zp, wPtr, cp, h.chan, np, accPtr, 0, 0, 0, 1, 0);
           this.kernels.hybrid_epilogue(accPtr, m, n, h.rowsumPtr, 0, zp, sf, h.wscalePtr, 1, h.biasPtr,
             lo, hi, outputPtr + b * m * n * 4);
         }
@@ -259,7 +275,7 @@ class Runtime implements KernelRuntimeEx {
     const qPtr = this.alloc(k);
     const xPtr = this.alloc(kp * (this.relaxed ? 1 : 2));
     const accPtr = this.alloc(np * 4);
-    const row = fcRowGeometry(k);
+    const packRow = this.im2colFor(fcRowGeometry(k));
     const quantize = this.quantizer(params.asymmetricQuantizeInputs);
     const asym = params.asymmetricQuantizeInputs;
     const gemv = this.gemv();
@@ -269,7 +285,7 @@ class Runtime implements KernelRuntimeEx {
         for (let b = 0; b < geom.batch; b++) {
           const sf = quantize(inputPtr + b * k * 4, k, qPtr);
           const zp = asym ? this.kernels.quantize_last_zero_point() : 0;
-          this.im2col(row, qPtr, zp, xPtr, kp);
+          packRow(qPtr, zp, xPtr, kp);
           gemv(xPtr, kp, wPtr, n, h.chan, np, accPtr, 0, 0, 0, 1, 0);
           const corr = this.relaxed ? this.foldOffset(zp) : 0;
           this.kernels.hybrid_epilogue(accPtr, 1, n, h.rowsumPtr, corr, zp, sf, h.wscalePtr, 2, h.biasPtr,
@@ -290,10 +306,13 @@ class Runtime implements KernelRuntimeEx {
     const aPtr = this.alloc(m * k * 4);
     const inStride = geom.inH * geom.inW * geom.inC * 4, outStride = m * n * 4;
     const { activationMin: lo, activationMax: hi } = params;
+    const { inH, inW, inC, outH, outW, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft } = geom;
+    const kx = this.kernels;
     return {
       run: (inputPtr: number, outputPtr: number) => {
         for (let b = 0; b < geom.batch; b++) {
-          this.kernels.f32_im2col(inputPtr + b * inStride, ...CONV_ARGS(geom), aPtr);
+          kx.f32_im2col(inputPtr + b * inStride, inH, inW, inC, outH, outW, kH, kW, strideH, strideW,
+            dilationH, dilationW, padTop, padLeft, aPtr);
           this.kernels.f32_gemm(aPtr, k, m, bPtr, n, biasPtr, lo, hi, outputPtr + b * outStride);
         }
       },
@@ -310,11 +329,13 @@ class Runtime implements KernelRuntimeEx {
     const biasPtr = this.placeF32Padded(params.bias, geom.outC, cp);
     const inStride = geom.inH * geom.inW * geom.inC * 4, outStride = geom.outH * geom.outW * geom.outC * 4;
     const { activationMin: lo, activationMax: hi } = params;
+    const { inH, inW, inC, outH, outW, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft, depthMultiplier } = geom;
+    const kx = this.kernels;
     return {
       run: (inputPtr: number, outputPtr: number) => {
         for (let b = 0; b < geom.batch; b++) {
-          this.kernels.f32_dwconv(inputPtr + b * inStride, ...CONV_ARGS(geom), geom.depthMultiplier, wPtr, cp,
-            biasPtr, lo, hi, outputPtr + b * outStride);
+          kx.f32_dwconv(inputPtr + b * inStride, inH, inW, inC, outH, outW, kH, kW, strideH, strideW, dilationH,
+            dilationW, padTop, padLeft, depthMultiplier, wPtr, cp, biasPtr, lo, hi, outputPtr + b * outStride);
         }
       },
     };
