@@ -3,7 +3,7 @@
  * gyro indicators, and the score text (HEAD/1.4 format `f"{reward:04.0f}"`) from a glyph atlas.
  */
 import { Framebuffer, rgb } from './raster.js';
-import { GLYPH_COVERAGE_BASE64, GLYPH_HEIGHT, GLYPH_PAIR_OFFSETS, GLYPH_WIDTHS } from './glyphs.js';
+import { GLYPH_COVERAGE_BASE64, GLYPH_HEIGHT, GLYPH_PAIR_OFFSETS, GLYPH_WIDTHS, SCORE_LAYOUTS } from './glyphs.js';
 
 export const WINDOW_W = 1000;
 export const WINDOW_H = 800;
@@ -106,13 +106,16 @@ export class Hud {
 
   private text(fb: Framebuffer, s: string, cx: number, cy: number): void {
     const xs = this.glyphX;
+    // Exact per-string gap corrections for every score the registered env can show; pair gaps otherwise.
+    const layout = SCORE_LAYOUTS[s];
     xs[0] = 0;
     let width = GLYPH_WIDTHS[s[0]!]!;
     for (let i = 1; i < s.length; i++) {
-      const off = GLYPH_PAIR_OFFSETS[s[i - 1]! + s[i]!] ?? GLYPH_WIDTHS[s[i - 1]!]!;
-      xs[i] = xs[i - 1]! + off;
+      const gap = GLYPH_PAIR_OFFSETS[s[i - 1]! + s[i]!] ?? GLYPH_WIDTHS[s[i - 1]!]!;
+      xs[i] = xs[i - 1]! + gap + (layout ? layout.charCodeAt(i - 1) - 48 : 0);
       width = Math.max(width, xs[i]! + GLYPH_WIDTHS[s[i]!]!);
     }
+    if (layout) width += layout.charCodeAt(s.length - 1) - 48;
     const height = GLYPH_HEIGHT;
     const left = cx - Math.floor(width / 2);
     const top = cy - Math.floor(height / 2);
