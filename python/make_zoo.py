@@ -676,7 +676,10 @@ def main():
             manifest['cases'] = [c for c in old['cases'] if not redone(*c['name'].split('/'))] + cases
             manifest['skipped'] = [s for s in old.get('skipped', [])
                                    if not redone(s['model'], s['variant'])] + skipped
-        manifest['cases'].sort(key=lambda c: (list(ZOO).index(c['name'].split('/')[0]), c['name']))
+    # one canonical order (zoo order, then generation order of variants) for full and partial runs
+    order = list(VARIANTS_ALL) + VARIANTS_WEIGHTS + VARIANTS_LEGACY
+    manifest['cases'].sort(key=lambda c: (list(ZOO).index(c['name'].split('/')[0]), order.index(c['variant'])))
+    manifest['skipped'].sort(key=lambda s: (list(ZOO).index(s['model']), order.index(s['variant'])))
     path.write_text(json.dumps(manifest, indent=1, allow_nan=False) + '\n')  # strict JSON for JS
     if full:
         old = final.parent / '.zoo.old'
