@@ -5,7 +5,7 @@ import { inflateSync } from 'node:zlib';
 import { CarRacing, CarRacingRenderer, STATE_H, STATE_W, VIDEO_H, VIDEO_W } from '../../src/carracing/index.js';
 import { Downscaler } from '../../src/carracing/downscale.js';
 import { formatScore } from '../../src/carracing/hud.js';
-import { FIXTURE_DIR, readJson, readU8 } from './fixtures.js';
+import { FIXTURE_DIR, loadRollouts, readJson, readU8 } from './fixtures.js';
 
 interface Frame {
   rollout: string;
@@ -73,6 +73,29 @@ describe('96×96 observation parity with Gymnasium', () => {
     expect(worst.mad).toBeLessThanOrEqual(2);
     // Stronger than the bar: the port is expected to be bit-exact (regression guard).
     expect(sceneMismatches + hudMismatches).toBe(0);
+  });
+
+  it("the env's own observations along the recorded actions match Gymnasium's (MAD ≤ 2)", () => {
+    const { rollouts } = loadRollouts();
+    let worst = { mad: -1, label: '' };
+    let exact = 0;
+    for (const name of new Set(frames.map((f) => f.rollout))) {
+      const r = rollouts.find((x) => x.name === name)!;
+      const wanted = new Map(frames.filter((f) => f.rollout === name).map((f) => [f.step, f]));
+      const env = new CarRacing({ continuous: r.continuous });
+      let obs = env.reset({ seed: r.seed }).observation;
+      for (let k = 0; k <= Math.max(...wanted.keys()); k++) {
+        if (k > 0) obs = env.step(r.continuous ? [r.col(k, 'steer'), r.col(k, 'gas'), r.col(k, 'brake')] : (r.col(k, 'steer') as never)).observation;
+        const f = wanted.get(k);
+        if (!f) continue;
+        const ref = bytes.subarray(f.offset, f.offset + FRAME);
+        const mad = Math.max(...meanAbsDiffPerChannel(obs, ref));
+        if (mad === 0) exact++;
+        if (mad > worst.mad) worst = { mad, label: `${name} step ${k}` };
+      }
+    }
+    console.log(`env observations along recorded actions: ${exact}/${frames.length} bit-exact, worst ${worst.label} MAD ${worst.mad.toFixed(4)}`);
+    expect(worst.mad).toBeLessThanOrEqual(2);
   });
 
   it("the env's own reset observation matches Gymnasium's", () => {
