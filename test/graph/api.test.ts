@@ -1,6 +1,8 @@
 // Public API behaviour on small hand-built models: sources, I/O metadata, input validation,
 // reused output views, maxBytes, dispose, and unsupported-op reporting.
 import { writeFileSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -44,6 +46,23 @@ describe('loadModel sources', () => {
   ])('loads from a %s', async (_label, source) => {
     const model = await loadModel(source() as never, { backend: 'scalar' });
     expect(Array.from(model.run(new Float32Array([1, 1, 1, -1])) as Float32Array)).toEqual([2, 10]);
+  });
+
+  it('loads from an http URL with fetch, and reports HTTP failures', async () => {
+    const server = createServer((req, res) => {
+      if (req.url === '/fc.tflite') res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.from(bytes));
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const model = await loadModel(`http://127.0.0.1:${port}/fc.tflite`, { backend: 'scalar' });
+      expect(Array.from(model.run(new Float32Array([1, 1, 1, -1])) as Float32Array)).toEqual([2, 10]);
+      await expect(loadModel(new URL(`http://127.0.0.1:${port}/missing.tflite`))).rejects.toThrow(/HTTP 404/);
+      await expect(loadModel(`http://127.0.0.1:${port}/fc.tflite`, { maxBytes: 100 })).rejects.toBeInstanceOf(ModelError);
+    } finally {
+      server.close();
+    }
   });
 
   it('refuses a file larger than maxBytes before reading it', async () => {
