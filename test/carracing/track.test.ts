@@ -22,7 +22,7 @@ describe('numpy-compatible RNG', () => {
 
 describe('track parity with Gymnasium', () => {
   const fx = loadTracks();
-  const env = new CarRacing({ renderMode: null });
+  const env = new CarRacing({ renderMode: null, observations: false });
 
   const compare = (entry: number) => {
     const expected = fx.track(entry);
@@ -60,7 +60,7 @@ describe('track parity with Gymnasium', () => {
   });
 
   it('draws domain-randomised colours like Gymnasium (32-bit buffer carried across resets)', () => {
-    const denv = new CarRacing({ renderMode: null, domainRandomize: true });
+    const denv = new CarRacing({ renderMode: null, domainRandomize: true, observations: false });
     for (const d of fx.index.domain) {
       denv.reset({ seed: d.seed });
       d.colors.forEach((colors, k) => {
