@@ -72,8 +72,12 @@ export class Model {
     this.backend = runtime.build;
     this.weightBytes = graph.weightBytes;
     this.arenaBytes = graph.arenaBytes;
-    // The file is no longer needed: constants now live in kernel memory or packed weights.
-    for (const t of graph.tensors) t.constant = null;
+    // The file is no longer needed: constants now live in kernel memory or packed weights. Dropping
+    // every view into it lets a caller's large model buffer be garbage-collected.
+    for (const t of graph.tensors) {
+      t.constant = null;
+      t.info = { ...t.info, data: null };
+    }
     this.#graph = graph;
     this.#runtime = runtime;
   }
