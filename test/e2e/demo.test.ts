@@ -63,7 +63,7 @@ describe.skipIf(!existsSync(CHROMIUM))('demo page in headless chromium', () => {
     // Main thread first; full int8 with the best build the browser has.
     await page.goto(`${server.url}?model=int8&build=auto&speed=max&seed=1`);
     await page.evaluate(() => (window as any).__demo.ready);
-  });
+  }, 180_000);
 
   afterAll(async () => {
     writeFileSync(join(ARTIFACTS, 'e2e-report.json'), JSON.stringify(report, null, 2));
@@ -82,7 +82,7 @@ describe.skipIf(!existsSync(CHROMIUM))('demo page in headless chromium', () => {
     report.mainThread = { steps: s.totalSteps, inferMsP50: s.inferMsP50, stepMsP50: s.stepMsP50, stepsPerSec: s.stepsPerSec };
     await page.screenshot({ path: join(ARTIFACTS, 'demo.png') });
     expect(problems).toEqual([]);
-  });
+  }, 200_000);
 
   it.skipIf(!trainedModels)('the trained policy earns reward: it rises over the first 300 frames', async () => {
     // The seed fixtures (random weights) stand in when models/ has no trained files; they do not drive.
@@ -94,7 +94,7 @@ describe.skipIf(!existsSync(CHROMIUM))('demo page in headless chromium', () => {
     expect(tiles).toBeGreaterThan(20);
     expect(reward).toBeGreaterThan(50);
     expect(problems).toEqual([]);
-  });
+  }, 200_000);
 
   it('switches build and model on the main thread and in the worker', async () => {
     const seen: string[] = [];
@@ -117,7 +117,7 @@ describe.skipIf(!existsSync(CHROMIUM))('demo page in headless chromium', () => {
     }
     report.switched = seen;
     expect(problems).toEqual([]);
-  });
+  }, 200_000);
 
   it('sustains a simulated step rate with inference on, over 10 s, in the worker', async () => {
     // Measured on the simulation's own step counter and clock, not on requestAnimationFrame.
@@ -129,7 +129,7 @@ describe.skipIf(!existsSync(CHROMIUM))('demo page in headless chromium', () => {
     expect(b.backend).toBe('relaxed');
     expect(stepsPerSec).toBeGreaterThan(STRICT ? 60 : 1);
     expect(problems).toEqual([]);
-  });
+  }, 200_000);
 
   it('runs the in-browser benchmark and returns JSON for every model × build', async () => {
     await page.click('#bench');
@@ -154,5 +154,5 @@ describe.skipIf(!existsSync(CHROMIUM))('demo page in headless chromium', () => {
     const s = await stats();
     await until('driving after the benchmark', (x) => x.totalSteps > s.totalSteps + 10, 30_000);
     expect(problems).toEqual([]);
-  });
+  }, 200_000);
 });
