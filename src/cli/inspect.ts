@@ -158,7 +158,7 @@ export function formatReport(r: InspectReport): string {
   for (const t of r.outputs) lines.push(`  ${describeTensor(t)}`);
   lines.push('operators:');
   for (const op of r.operators) {
-    const opts = op.options ? ' ' + Object.entries(op.options).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v}]` : v}`).join(' ') : '';
+    const opts = op.options && Object.keys(op.options).length ? ' ' + Object.entries(op.options).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v}]` : v}`).join(' ') : '';
     lines.push(`  ${op.index}: ${op.op} v${op.version}${opts}`);
     if (op.arithmetic) lines.push(`      ${op.arithmetic}`);
     op.inputs.forEach((t, i) => lines.push(`      in${i}  ${t ? describeTensor(t) : '(omitted)'}`));
