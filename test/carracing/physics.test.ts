@@ -14,6 +14,8 @@ describe('car dynamics and reward parity with Gymnasium', () => {
       expect(env.track.length).toBe(r.tiles);
       let maxDrift = 0;
       let maxAngleDiff = 0;
+      let maxOmegaDiff = 0;
+      let maxJointDiff = 0;
       let rewardTs = 0;
       let rewardPy = 0;
       let terminatedAt = -1;
@@ -24,6 +26,10 @@ describe('car dynamics and reward parity with Gymnasium', () => {
         const s = env.carState();
         maxDrift = Math.max(maxDrift, Math.hypot(s.hull[0] - r.col(k, 'hull_x'), s.hull[1] - r.col(k, 'hull_y')));
         maxAngleDiff = Math.max(maxAngleDiff, Math.abs(s.hull[2] - r.col(k, 'hull_angle')));
+        for (let i = 0; i < 4; i++) {
+          maxOmegaDiff = Math.max(maxOmegaDiff, Math.abs(s.wheelOmega[i]! - r.col(k, `omega${i}`)));
+          maxJointDiff = Math.max(maxJointDiff, Math.abs(s.wheelJointAngle[i]! - r.col(k, `joint${i}`)));
+        }
         rewardTs += res.reward;
         rewardPy += r.col(k, 'step_reward');
         if (res.terminated && terminatedAt < 0) terminatedAt = k;
@@ -33,10 +39,14 @@ describe('car dynamics and reward parity with Gymnasium', () => {
       const tileReward = 1000 / r.tiles;
       console.log(
         `${r.name}: max hull drift ${maxDrift.toExponential(2)}, max angle diff ${maxAngleDiff.toExponential(2)}, ` +
+          `wheel ω ${maxOmegaDiff.toExponential(2)}, joint angle ${maxJointDiff.toExponential(2)}, ` +
           `reward TS ${rewardTs.toFixed(4)} vs Gymnasium ${rewardPy.toFixed(4)} (|Δ| ${Math.abs(rewardTs - rewardPy).toExponential(2)}, one tile ${tileReward.toFixed(3)})` +
           (terminatedAt > 0 ? `, terminated at step ${terminatedAt}` : ''),
       );
       expect(maxDrift).toBeLessThanOrEqual(0.01);
+      // Regression guards (no bar in the issue; measured ≤ 6e-4 rad/s and ≤ 3e-5 rad).
+      expect(maxOmegaDiff).toBeLessThanOrEqual(0.05);
+      expect(maxJointDiff).toBeLessThanOrEqual(1e-3);
       expect(Math.abs(rewardTs - rewardPy)).toBeLessThanOrEqual(tileReward);
     });
   }
