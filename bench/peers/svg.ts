@@ -7,7 +7,7 @@ export function barChartSvg(title: string, subtitle: string, rows: ChartRow[]): 
   const sorted = [...rows].sort((a, b) => a.p50 - b.p50);
   const left = 250, right = 90, top = 56, barH = 18, gap = 6, width = 900;
   const plotW = width - left - right;
-  const height = top + sorted.length * (barH + gap) + 40;
+  const height = top + sorted.length * (barH + gap) + 48;
   const lo = Math.pow(10, Math.floor(Math.log10(Math.min(...sorted.map((r) => r.p50)))));
   const hi = Math.pow(10, Math.ceil(Math.log10(Math.max(...sorted.map((r) => r.p99)))));
   const x = (v: number) => left + (Math.log10(v / lo) / Math.log10(hi / lo)) * plotW;
@@ -22,8 +22,8 @@ export function barChartSvg(title: string, subtitle: string, rows: ChartRow[]): 
       const v = d * m;
       if (v > hi * 1.0001) break;
       const gx = x(v).toFixed(1);
-      parts.push(`<line x1="${gx}" x2="${gx}" y1="${top - 6}" y2="${height - 30}" stroke="${m === 1 ? '#ccc' : '#eee'}"/>`);
-      parts.push(`<text x="${gx}" y="${height - 14}" text-anchor="middle" fill="#666">${+v.toPrecision(2)} ms</text>`);
+      parts.push(`<line x1="${gx}" x2="${gx}" y1="${top - 6}" y2="${height - 38}" stroke="${m === 1 ? '#ccc' : '#eee'}"/>`);
+      parts.push(`<text x="${gx}" y="${height - 22}" text-anchor="middle" fill="#666">${+v.toPrecision(2)}</text>`);
     }
   }
   sorted.forEach((r, i) => {
@@ -36,6 +36,7 @@ export function barChartSvg(title: string, subtitle: string, rows: ChartRow[]): 
     parts.push(`<line x1="${x99.toFixed(1)}" x2="${x99.toFixed(1)}" y1="${y + 4}" y2="${y + barH - 4}" stroke="#333"/>`);
     parts.push(`<text x="${(x99 + 6).toFixed(1)}" y="${y + barH - 5}" fill="#333">${r.p50.toFixed(3)}</text>`);
   });
+  parts.push(`<text x="${left + plotW / 2}" y="${height - 1}" text-anchor="middle" fill="#666">ms per frame (log scale)</text>`);
   parts.push('</svg>');
   return parts.join('\n') + '\n';
 }
