@@ -171,7 +171,8 @@ async function main() {
   // ------------------------------------------------------------ outputs
   mkdirSync(RESULTS, { recursive: true });
   const base = join(RESULTS, `peers-node${NODE_MAJOR}`);
-  const json = JSON.stringify(rows, null, 1) + '\n';
+  // exactly the issue's row shape; build is null for the peers; the argmax checks go to .meta.json
+  const json = JSON.stringify(rows.map((r) => ({ runtime: r.runtime, engine: r.engine, build: r.build ?? null, dtype: r.dtype, p50_ms: r.p50_ms, p99_ms: r.p99_ms })), null, 1) + '\n';
   writeFileSync(`${base}.json`, json);
   if (JSON_OUT) { mkdirSync(dirname(JSON_OUT), { recursive: true }); writeFileSync(JSON_OUT, json); }
   writeFileSync(`${base}.svg`, barChartSvg(
@@ -186,7 +187,7 @@ async function main() {
     date: new Date().toISOString(), engine, v8: process.versions.v8, execArgv: process.execArgv.filter((a) => a.startsWith('--') && !a.includes('tsx')),
     cpu: cpus()[0]?.model, cores: cpus().length, loadavg: loadavg(),
     models: { kind: models.kind, weights: rel(models.weights), tflite: Object.fromEntries(Object.entries(models.tflite).map(([k, v]) => [k, v && rel(v)])), onnx: Object.fromEntries(Object.entries(models.onnx).map(([k, v]) => [k, v && rel(v)])), onnxProblem: models.onnxProblem },
-    frames: frameSource, rounds: ROUNDS, warmup: WARMUP, versions, browserPeerGlue: loadedScripts.map((f) => rel(f)), ratios, skipped, ...extra,
+    frames: frameSource, rounds: ROUNDS, warmup: WARMUP, rows, versions, browserPeerGlue: loadedScripts.map((f) => rel(f)), ratios, skipped, ...extra,
     seconds: +((performance.now() - t0) / 1000).toFixed(1),
   }, null, 1) + '\n');
   console.log(`\nwrote ${rel(base)}.json, .svg, .md, .meta.json${JSON_OUT ? ` and ${JSON_OUT}` : ''} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
