@@ -28,7 +28,7 @@ if (seeds.length === 0) {
 }
 console.log(`fuzz: ${cases} cases from ${seeds.length} seed files, seed ${seed}, maxBytes ${maxBytes}`);
 const report = await runFuzz({
-  cases, seed, seeds, maxBytes, backends: ['scalar', 'simd', 'relaxed'],
+  cases, seed, seeds, maxBytes, backends: ['scalar', 'simd', 'relaxed'], generatedShare: 0.3,
   onFailure: (f) => {
     mkdirSync(outDir, { recursive: true });
     const file = join(outDir, `case-${f.caseIndex}.tflite`);

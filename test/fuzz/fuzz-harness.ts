@@ -4,12 +4,15 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModel, ModelError, type TensorData } from '../../src/index.js';
 import type { Build } from '../../src/kernels/api.js';
+import { randomModel } from './random-models.js';
 
 export interface FuzzOptions {
   cases: number;
   seed: number;
   /** Seed files; when empty, seeds come from defaultSeedFiles(). */
   seeds: { name: string; bytes: Uint8Array }[];
+  /** Share of cases that start from a freshly generated random single-op model instead of a seed. */
+  generatedShare?: number;
   maxBytes: number;
   backends: Build[];
   /** Called for each failure as it happens. */
@@ -133,17 +136,19 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   };
   const start = performance.now();
   for (let i = 0; i < options.cases; i++) {
-    const seed = options.seeds[Math.floor(random() * options.seeds.length)]!;
-    // Stack 1–3 mutations so damage can combine (e.g. a nudged length plus a truncation).
+    const generated = random() < (options.generatedShare ?? 0);
+    const seed = generated ? randomModel(random) : options.seeds[Math.floor(random() * options.seeds.length)]!;
+    // Stack 1–3 mutations so damage can combine (e.g. a nudged length plus a truncation);
+    // generated models are run unmutated half of the time, to reach the kernels.
     let bytes = seed.bytes;
     const steps: string[] = [];
-    const rounds = 1 + Math.floor(random() * 3);
+    const rounds = generated && random() < 0.5 ? 0 : 1 + Math.floor(random() * 3);
     for (let r = 0; r < rounds; r++) {
       const m = mutate(bytes, random);
       bytes = m.bytes;
       steps.push(m.mutation);
     }
-    const mutation = steps.join(', ');
+    const mutation = steps.join(', ') || 'unmutated';
     const backend = options.backends[i % options.backends.length]!;
     const t0 = performance.now();
     try {
