@@ -138,6 +138,8 @@ def main():
                     help='float policy for argmax agreement ("none" to skip)')
     ap.add_argument('--workers', type=int, default=2)
     ap.add_argument('--ref', action='store_true', help='TFLite BUILTIN_REF kernels instead of default kernels')
+    ap.add_argument('--baseline', default=os.path.join(ROOT, 'models', 'car_racing_float32.tflite'),
+                    help='float result (already in the JSON or evaluated here) for paired per-seed comparison')
     ap.add_argument('--json', help='write results here (merged by model path if the file exists)')
     args = ap.parse_args()
     ref = None if args.reference == 'none' else args.reference
@@ -154,18 +156,19 @@ def main():
               f"{res['wall_s']}s", flush=True)
         if args.json:
             save(args.json, results)
-    # paired comparison against the reference (same seeds) when both are present
-    if ref and os.path.relpath(ref, ROOT) in results:
-        base = results[os.path.relpath(ref, ROOT)]
+    # paired per-seed comparison against the float baseline (same seeds) when both are present
+    bkey = os.path.relpath(args.baseline, ROOT)
+    if bkey in results:
+        base = results[bkey]
         for k, r in results.items():
             if k == base['model'] or r['seeds'] != base['seeds']:
                 continue
             d = np.array([a['reward'] - b['reward'] for a, b in zip(r['episodes'], base['episodes'])])
-            r['paired_vs_reference'] = dict(mean_diff=float(d.mean()),
+            r['paired_vs_baseline'] = dict(baseline=bkey, mean_diff=float(d.mean()),
                                             sem_diff=float(d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1 else 0.0,
                                             ratio=r['mean'] / base['mean'])
             print(f"{k}: {100 * r['mean'] / base['mean']:.2f}% of float; paired diff {d.mean():+.2f} "
-                  f"± {r['paired_vs_reference']['sem_diff']:.2f} (1 s.e.)")
+                  f"± {r['paired_vs_baseline']['sem_diff']:.2f} (1 s.e.)")
         if args.json:
             save(args.json, results)
 
