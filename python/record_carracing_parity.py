@@ -187,9 +187,12 @@ ROLLOUTS = [
     {"name": "discrete_s5", "seed": 5, "kind": "discrete", "steps": 300},
     # Full gas straight ahead until the car leaves the playfield (-100 rule, termination step).
     {"name": "straight_s6", "seed": 6, "kind": "straight", "steps": 600},
+    # Random road / background / grass colours (domain_randomize=True).
+    {"name": "domain_s7", "seed": 7, "kind": "pursuit", "lookahead": 6, "speed": 40, "steps": 120, "domain": True},
 ]
 FRAME_STEPS = [0, 1, 2, 10, 30, 48, 49, 50, 100, 200, 300]
-FRAME_ROLLOUTS = {"pursuit_s0", "pursuit_s1", "scripted_s4"}
+FRAME_ROLLOUTS = {"pursuit_s0", "pursuit_s1", "scripted_s4", "domain_s7"}
+DOMAIN_FRAME_STEPS = [0, 10, 50, 100]
 
 
 def record_rollouts(out):
@@ -197,7 +200,7 @@ def record_rollouts(out):
     frames_meta = []
     frame_bytes = []
     for spec in ROLLOUTS:
-        env = gym.make("CarRacing-v3", continuous=spec["kind"] != "discrete")
+        env = gym.make("CarRacing-v3", continuous=spec["kind"] != "discrete", domain_randomize=spec.get("domain", False))
         base = env.unwrapped
         snapshots = []
         original_render = base._render
@@ -237,14 +240,15 @@ def record_rollouts(out):
                 break
         arr = np.asarray(rows, dtype=np.float64)
         arr.astype("<f8").tofile(os.path.join(out, f"rollout_{spec['name']}.f64"))
-        meta["rollouts"].append({**spec, "rows": len(rows), "tiles": len(base.track),
+        meta["rollouts"].append({**spec, "domain": spec.get("domain", False), "rows": len(rows), "tiles": len(base.track),
                                  "continuous": spec["kind"] != "discrete"})
         if spec["name"] in FRAME_ROLLOUTS:
-            for step in FRAME_STEPS:
+            for step in DOMAIN_FRAME_STEPS if spec.get("domain") else FRAME_STEPS:
                 if step not in obs_by_step:
                     continue
                 # snapshots[0] is reset's render; agent step k renders snapshots[k].
                 frames_meta.append({"rollout": spec["name"], "seed": spec["seed"], "step": step,
+                                    "domainRandomize": spec.get("domain", False),
                                     "offset": len(frame_bytes) * 96 * 96 * 3, **snapshots[step]})
                 frame_bytes.append(np.ascontiguousarray(obs_by_step[step], dtype=np.uint8).tobytes())
         print(f"rollout {spec['name']}: {len(rows)} rows, final reward {base.reward:.3f}, "

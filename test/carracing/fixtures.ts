@@ -49,6 +49,7 @@ export interface RolloutMeta {
   rows: number;
   tiles: number;
   continuous: boolean;
+  domain: boolean;
 }
 
 export function loadRollouts(): { columns: string[]; rollouts: (RolloutMeta & { data: Float64Array; col(row: number, name: string): number })[] } {

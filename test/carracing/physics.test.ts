@@ -9,7 +9,7 @@ describe('car dynamics and reward parity with Gymnasium', () => {
 
   for (const r of rollouts) {
     it(`${r.name}: hull drift ≤ 0.01 and reward within one tile after ${Math.min(HORIZON, r.rows - 1)} steps`, () => {
-      const env = new CarRacing({ continuous: r.continuous, observations: false });
+      const env = new CarRacing({ continuous: r.continuous, domainRandomize: r.domain, observations: false });
       env.reset({ seed: r.seed });
       expect(env.track.length).toBe(r.tiles);
       let maxDrift = 0;
