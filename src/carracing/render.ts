@@ -136,8 +136,9 @@ export class CarRacingRenderer {
   /** Gymnasium's _render up to (not including) the downscale. */
   drawFrame(scene: RenderScene, drawParticles: boolean): void {
     const fb = this.fb;
-    const [hx, hy, hAngle] = scene.hull as unknown as [number, number, number];
-    const angle = -hAngle;
+    const hx = scene.hull[0]!;
+    const hy = scene.hull[1]!;
+    const angle = -scene.hull[2]!;
     const t = scene.t;
     const zoom = 0.1 * SCALE * Math.max(1 - t, 0) + ZOOM * SCALE * Math.min(t, 1);
     this.zoom = zoom;
