@@ -66,7 +66,9 @@ export interface QuantizedParams {
  *  rounds to an exact .5 in float). With that rule every seed/zoo hybrid case is bit-exact in
  *  test/graph/helpers/reference-runtime.ts. (An earlier note here said "half to even"; that was wrong.)
  *  In assembly/quantize.ts that is `q = zp + i32(round_half_away_f32(x * inv))`; checked in a scratch
- *  copy: every seed and zoo fixture then passes on all three builds.
+ *  copy: every seed and zoo fixture then passes on all three builds. Adding zp first, even in double
+ *  (test/fixtures/README.md's reading), fails at sign-crossing ties: p = 127.5, zp = −128 gives −1, TFLite 0
+ *  (test/graph/hybrid-ties.test.ts pins this with TFLite goldens).
  *  The op layer passes weightScales of length 1 for conv filters whose per-channel scales are all
  *  equal (TFLite then takes the per-tensor symmetric path, conv.cc is_hybrid_per_channel). */
 export interface HybridParams {
