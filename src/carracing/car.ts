@@ -66,6 +66,7 @@ export const WHEEL_TAG = 'wheel';
 export class Car {
   readonly hull: Body;
   readonly wheels: Wheel[] = [];
+  private readonly forceScratch = { x: 0, y: 0 };
   /** Skid marks, oldest first (rendered in rgb_array mode only). */
   readonly particles: SkidParticle[] = [];
 
@@ -197,7 +198,10 @@ export class Car {
         pForce *= force;
       }
       w.omega -= (dt * fForce * WHEEL_RADIUS) / WHEEL_MOMENT_OF_INERTIA;
-      w.body.applyForceToCenter(Vec2(pForce * sideX + fForce * forwX, pForce * sideY + fForce * forwY), true);
+      const force2 = this.forceScratch;
+      force2.x = pForce * sideX + fForce * forwX;
+      force2.y = pForce * sideY + fForce * forwY;
+      w.body.applyForceToCenter(force2, true); // planck copies the value
     }
   }
 
