@@ -169,8 +169,10 @@ async function main() {
   if (!flag('--no-pool') && models.tflite.int8 && want('i8x16')) extra.pool = await poolRun(models.tflite.int8, bestBuild);
 
   // ------------------------------------------------------------ outputs
-  mkdirSync(RESULTS, { recursive: true });
-  const base = join(RESULTS, `peers-node${NODE_MAJOR}`);
+  // a partial run (--only) must not replace the committed full results
+  const base = ONLY ? join(dirname(JSON_OUT ?? join(RESULTS, 'partial')), `peers-partial-node${NODE_MAJOR}`) : join(RESULTS, `peers-node${NODE_MAJOR}`);
+  if (ONLY && !JSON_OUT) { console.log('\n(--only: partial run, nothing written; add --json FILE to keep it)'); closeShimServer(); return; }
+  mkdirSync(dirname(base), { recursive: true });
   // exactly the issue's row shape; build is null for the peers; the argmax checks go to .meta.json
   const json = JSON.stringify(rows.map((r) => ({ runtime: r.runtime, engine: r.engine, build: r.build ?? null, dtype: r.dtype, p50_ms: r.p50_ms, p99_ms: r.p99_ms })), null, 1) + '\n';
   writeFileSync(`${base}.json`, json);
