@@ -81,6 +81,23 @@ describe.skipIf(!existsSync(CHROMIUM))('demo page in headless chromium', () => {
     expect(await page.evaluate(() => (window as any).__demo.draws())).toBeGreaterThan(10);
     report.mainThread = { steps: s.totalSteps, inferMsP50: s.inferMsP50, stepMsP50: s.stepMsP50, stepsPerSec: s.stepsPerSec };
     await page.screenshot({ path: join(ARTIFACTS, 'demo.png') });
+    // The full view shows the car (hull red), the road and the HUD's black bar at the bottom.
+    const view = await page.evaluate(() => {
+      const c = document.getElementById('video') as HTMLCanvasElement;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let hull = 0, road = 0, hudBlack = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        const [r, g, b] = [d[i]!, d[i + 1]!, d[i + 2]!];
+        if (r === 204 && g === 0 && b === 0) hull++;
+        if (r === g && g === b && r >= 102 && r <= 107) road++;
+        if (i / 4 >= c.width * (c.height - 40) && r === 0 && g === 0 && b === 0) hudBlack++;
+      }
+      return { hull, road, hudBlack, pixels: d.length / 4 };
+    });
+    report.view = view;
+    expect(view.hull).toBeGreaterThan(200);
+    expect(view.road).toBeGreaterThan(view.pixels / 50);
+    expect(view.hudBlack).toBeGreaterThan(1000 * 20);
     expect(problems).toEqual([]);
   }, 200_000);
 
