@@ -1,6 +1,6 @@
-// Dynamic (per-run) float → int8 quantization for hybrid ops, exactly as TFLite's
-// tensor_utils::PortableSymmetricQuantizeFloats / PortableAsymmetricQuantizeFloats compute it
-// (float32 where TFLite uses float, float64 where it uses double; TfLiteRound = half away from zero).
+// Dynamic (per-run) float → int8 quantization for hybrid ops, as TFLite's tensor_utils
+// SymmetricQuantizeFloats / AsymmetricQuantizeFloats compute it (float32 where TFLite uses float, float64
+// where it uses double; TfLiteRound = half away from zero).
 
 @inline
 function round_half_away_f32(x: f32): f32 {
@@ -68,9 +68,10 @@ export function f32_quantize_asymmetric(src: usize, n: i32, dst: usize): f32 {
   else zp = i32(round_half_away_f64(zpDouble));
   const sf = f32(scale);
   const inv = f32(1.0 / f64(sf));
-  const zpf = f32(zp);
   for (let i = 0; i < n; i++) {
-    let q = i32(round_half_away_f32(zpf + load<f32>(src + (<usize>i << 2)) * inv));
+    // zp + round(x·inv), not round(zp + x·inv): what TF 2.21's x86 build computes (checked against
+    // BUILTIN_REF hybrid FC outputs); the two differ at negative ties (-128 + 127.5).
+    let q = zp + i32(round_half_away_f32(load<f32>(src + (<usize>i << 2)) * inv));
     q = q < -128 ? -128 : q > 127 ? 127 : q;
     store<i8>(dst + <usize>i, i8(q));
   }
@@ -83,13 +84,11 @@ export function f32_quantize_asymmetric(src: usize, n: i32, dst: usize): f32 {
  *   D = acc - corr·rowsum[c]  (exact Σ w·(q - zp); corr ≠ 0 only for the relaxed u8/i8 encodings)
  *   order 0 (conv per-channel, reference HybridConvPerChannel): (f32(D)·ws[c])·sf + bias
  *   order 1 (conv per-tensor, depthwise):                        f32(D)·(ws[c]·sf) + bias
- *   order 2 (FC, PortableMatrixBatchVectorMultiplyAccumulate):   D' = int(f32(D + zp·rowsum) − f32(rowsum)·f32(zp));
- *                                                                bias + f32(D')·(sf·ws[c])
+ *   order 2 (FC, MatrixBatchVectorMultiplyAccumulate):           bias + f32(D)·(sf·ws[c])  (int32 row-sum correction)
  * then clamp to [actMin, actMax].
  */
 export function hybrid_epilogue(acc: usize, m: i32, n: i32, rowsum: usize, corr: i32, zp: i32, sf: f32,
   wscale: usize, order: i32, bias: usize, actMin: f32, actMax: f32, out: usize): void {
-  const zpf = f32(zp);
   for (let r = 0; r < m; r++) {
     const ar = acc + (<usize>(r * n) << 2);
     const orow = out + (<usize>(r * n) << 2);
@@ -104,9 +103,7 @@ export function hybrid_epilogue(acc: usize, m: i32, n: i32, rowsum: usize, corr:
       } else if (order == 1) {
         v = f32(d) * (ws * sf) + load<f32>(bias + cu);
       } else {
-        const dq = d + zp * rs;
-        const d2 = i32(f32(dq) - f32(rs) * zpf);
-        v = load<f32>(bias + cu) + f32(d2) * (sf * ws);
+        v = load<f32>(bias + cu) + f32(d) * (sf * ws);
       }
       v = Mathf.min(Mathf.max(v, actMin), actMax);
       store<f32>(orow + cu, v);

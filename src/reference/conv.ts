@@ -154,8 +154,8 @@ export function depthwiseConv2dHybridReference(g: DepthwiseGeometry, p: HybridPa
 }
 
 /**
- * Hybrid FULLY_CONNECTED (EvalHybridDense → PortableMatrixBatchVectorMultiplyAccumulate): rows quantized
- * one by one; dotprod −= row_sum·offset in float then truncated to int32; out = bias + dotprod·f32(sf·ws).
+ * Hybrid FULLY_CONNECTED (EvalHybridDense → MatrixBatchVectorMultiplyAccumulate): rows quantized one by
+ * one; dotprod −= row_sum·offset (int32); out = bias + dotprod·f32(sf·ws).
  */
 export function fullyConnectedHybridReference(g: FcGeometry, p: HybridParams, input: Float32Array): Float32Array {
   const out = new Float32Array(g.batch * g.outFeatures);
@@ -168,7 +168,7 @@ export function fullyConnectedHybridReference(g: FcGeometry, p: HybridParams, in
         dot += w * q.values[i]!;
         rowSum += w;
       }
-      dot = Math.trunc(f32(f32(dot) - f32(f32(rowSum) * q.zeroPoint)));
+      dot -= rowSum * q.zeroPoint; // int32 row-sum correction (current MatrixBatchVectorMultiplyAccumulate)
       const scale = f32(q.scale * scaleOf(p.weightScales, o));
       const v = f32((p.bias ? p.bias[o]! : 0) + f32(f32(dot) * scale));
       out[b * g.outFeatures + o] = clampF(v, p.activationMin, p.activationMax);

@@ -77,7 +77,7 @@ export function symmetricQuantizeFloats(values: Float32Array): QuantizedFloats {
   return { values: out, scale, zeroPoint: 0 };
 }
 
-/** PortableAsymmetricQuantizeFloats: [-128, 127]; range and zero point in double, quantization in float. */
+/** AsymmetricQuantizeFloats: [-128, 127]; range and zero point in double, quantization in float. */
 export function asymmetricQuantizeFloats(values: Float32Array): QuantizedFloats {
   let mn = values[0]!, mx = values[0]!;
   for (const v of values) { if (v < mn) mn = v; if (v > mx) mx = v; }
@@ -98,7 +98,9 @@ export function asymmetricQuantizeFloats(values: Float32Array): QuantizedFloats 
   const scaleF = f32(scale);
   const inv = f32(1 / scaleF);
   for (let i = 0; i < values.length; i++) {
-    const q = stdRound(f32(zeroPoint + f32(values[i]! * inv)));
+    // The portable source reads TfLiteRound(zp + x·inv); TF 2.21's x86 wheel (BUILTIN_REF) computes
+    // zp + TfLiteRound(x·inv) — checked on hybrid FC outputs; they differ at negative ties.
+    const q = zeroPoint + stdRound(f32(values[i]! * inv));
     out[i] = Math.min(qmax, Math.max(qmin, q));
   }
   return { values: out, scale: scaleF, zeroPoint };
