@@ -1,8 +1,10 @@
-// `i8x16 bench FILE [--layers] [--backend scalar|simd|relaxed|auto] [--runs N] [--json]`: latency of one
-// model.run (p50/p99 per frame), and with --layers the time of every op, timed inside whole runs.
+// `i8x16 bench FILE [--layers] [--backend scalar|simd|relaxed|auto] [--runs N] [--batch N] [--json]`: latency of
+// one model.run (p50/p99 per frame), and with --layers the time of every op, timed inside whole runs.
+// --batch N prepares the model for N frames (as loadModel's maxBatch does) and reports per-frame times.
 // Inputs are seeded pseudo-random values of the input's dtype (timings do not depend on them).
 import { readFile } from 'node:fs/promises';
 import { buildGraph } from '../graph/interpreter.js';
+import { rebatchModel } from '../graph/rebatch.js';
 import type { BackendChoice } from '../kernels/api.js';
 import { createKernelRuntime } from '../kernels/runtime.js';
 import { readTfliteModel, type TfliteModel } from '../tflite/model.js';
@@ -23,6 +25,8 @@ export interface BenchReport {
   backend: string;
   engine: string;
   runs: number;
+  batch: number;
+  /** Per frame (a run's time / batch). */
   p50_ms: number;
   p99_ms: number;
   layers?: LayerTiming[];
@@ -47,9 +51,9 @@ function macsOf(model: TfliteModel, opIndex: number): number {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const file = args.find((a, i) => !a.startsWith('--') && !['--backend', '--runs'].includes(args[i - 1] ?? ''));
+  const file = args.find((a, i) => !a.startsWith('--') && !['--backend', '--runs', '--batch'].includes(args[i - 1] ?? ''));
   if (!file) {
-    console.error('usage: i8x16 bench FILE [--layers] [--backend scalar|simd|relaxed|auto] [--runs N] [--json]');
+    console.error('usage: i8x16 bench FILE [--layers] [--backend scalar|simd|relaxed|auto] [--runs N] [--batch N] [--json]');
     return 2;
   }
   const opt = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
@@ -57,7 +61,9 @@ export async function run(args: string[]): Promise<number> {
   const runs = Number(opt('--runs') ?? 300);
   const backend = (opt('--backend') ?? 'auto') as BackendChoice;
   const bytes = new Uint8Array(await readFile(file));
-  const model = readTfliteModel(bytes, { fileName: file, maxBytes: 1 << 30 });
+  const batch = Number(opt('--batch') ?? 1);
+  const parsed = readTfliteModel(bytes, { fileName: file, maxBytes: 1 << 30 });
+  const model = batch > 1 ? rebatchModel(parsed, batch, file) : parsed;
   const runtime = await createKernelRuntime({ backend });
   const graph = buildGraph(model, runtime, { fileName: file, maxBytes: 1 << 30 });
 
@@ -81,7 +87,7 @@ export async function run(args: string[]): Promise<number> {
     const t0 = performance.now();
     graph.invoke();
     const dt = performance.now() - t0;
-    if (r >= 0) whole[r] = dt;
+    if (r >= 0) whole[r] = dt / batch;
   }
   if (layers) {
     // a separate pass: per-op timers add a little overhead, so the whole-run figure above stays clean
@@ -90,14 +96,14 @@ export async function run(args: string[]): Promise<number> {
       for (let i = 0; i < steps.length; i++) {
         steps[i]!.run();
         const now = performance.now();
-        per[i]![r] = now - t;
+        per[i]![r] = (now - t) / batch;
         t = now;
       }
     }
   }
   whole.sort();
   const report: BenchReport = {
-    file, backend: runtime.build, engine: `node ${process.version}`, runs,
+    file, backend: runtime.build, engine: `node ${process.version}`, runs, batch,
     p50_ms: +quantile(whole, 0.5).toFixed(4), p99_ms: +quantile(whole, 0.99).toFixed(4),
   };
   if (layers) {
@@ -110,7 +116,7 @@ export async function run(args: string[]): Promise<number> {
       const ms = p50s[i]!;
       return {
         opIndex: s.opIndex, op: op.opName, output: sg.tensors[op.outputs[0]!]!.shape.slice(), macs,
-        p50_ms: +ms.toFixed(4), share: +(ms / sum).toFixed(4), gmacs: macs && ms > 0 ? +(macs / ms / 1e6).toFixed(2) : null,
+        p50_ms: +ms.toFixed(4), share: +(ms / sum).toFixed(4), gmacs: macs && ms > 0 ? +(macs / batch / ms / 1e6).toFixed(2) : null,
       };
     });
   }
@@ -119,7 +125,7 @@ export async function run(args: string[]): Promise<number> {
     console.log(JSON.stringify(report, null, 1));
     return 0;
   }
-  console.log(`${file}: ${report.backend} build, ${report.engine}, ${runs} runs: p50 ${report.p50_ms.toFixed(3)} ms, p99 ${report.p99_ms.toFixed(3)} ms`);
+  console.log(`${file}: ${report.backend} build, ${report.engine}, ${runs} runs${batch > 1 ? ` at batch ${batch} (times per frame)` : ''}: p50 ${report.p50_ms.toFixed(3)} ms, p99 ${report.p99_ms.toFixed(3)} ms`);
   if (report.layers) {
     console.log(`${'op'.padStart(4)}  ${'name'.padEnd(18)}${'output'.padEnd(18)}${'MACs'.padStart(11)}${'p50 ms'.padStart(10)}${'share'.padStart(8)}${'GMAC/s'.padStart(9)}`);
     for (const l of report.layers) {

@@ -4,7 +4,7 @@ type Subcommand = { summary: string; load: () => Promise<{ run(args: string[]): 
 
 const SUBCOMMANDS: Record<string, Subcommand> = {
   inspect: { summary: 'inspect FILE [--json]   ops, tensors, quantization, weight and arena bytes', load: () => import('./inspect.js') },
-  bench: { summary: 'bench FILE [--layers] [--backend B] [--runs N] [--json]   latency per frame; --layers: time of every op', load: () => import('./bench.js') },
+  bench: { summary: 'bench FILE [--layers] [--backend B] [--runs N] [--batch N] [--json]   latency per frame; --layers: time of every op', load: () => import('./bench.js') },
 };
 
 function usage(): string {
