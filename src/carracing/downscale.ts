@@ -1,5 +1,8 @@
 import type { SegmentMap } from './raster.js';
 
+const NO_UNIFORM = new Uint8Array(0);
+const NO_COLOR = new Uint32Array(0);
+
 /**
  * pygame.transform.smoothscale's shrink (the SIMD filter path used on x86-64/ARM), bit-exact:
  * integer area averaging, X pass then Y pass, 14-bit fractions and a 16-bit reciprocal.
@@ -68,8 +71,10 @@ export class Downscaler {
     if (segments !== null && (segments.count !== dstW || segments.width !== srcW || segments.height !== srcH)) {
       throw new Error('segment map does not belong to this downscaler');
     }
-    const segUniform = segments?.uniform;
-    const segColor = segments?.color;
+    // Monomorphic typed arrays even without a segment map (the flag guards every use).
+    const useSegments = segments !== null;
+    const segUniform = segments ? segments.uniform : NO_UNIFORM;
+    const segColor = segments ? segments.color : NO_COLOR;
     // X pass then Y step, fused row by row. The X emit schedule is the same for every row, so whole source
     // pixels are summed in a tight loop (or as count·colour for segments recorded as uniform); R and B
     // share one int (each sum < 2^16).
@@ -99,16 +104,16 @@ export class Downscaler {
         prevEmit[j] = p;
         let segmentUniform = false;
         let c = 0;
-        if (segments !== null && segUniform![segBase + j] === 1) {
+        if (useSegments && segUniform[segBase + j] === 1) {
           segmentUniform = true;
-          c = segColor![segBase + j]!;
+          c = segColor[segBase + j]!;
         }
         if (
           prevPixelSame &&
           pixelSame &&
           segmentUniform &&
-          segUniform![segBase - segCount + j] === 1 &&
-          segColor![segBase - segCount + j] === c
+          segUniform[segBase - segCount + j] === 1 &&
+          segColor[segBase - segCount + j] === c
         ) {
           prevPixelSame = true;
           prevPixel = p;
