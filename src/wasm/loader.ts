@@ -19,13 +19,17 @@ export interface EngineFeatures {
 
 let cachedModules: Partial<Record<Build, Promise<WebAssembly.Module>>> = {};
 
+let cachedFeatures: Promise<EngineFeatures> | undefined;
+
 /** Feature detection: wasm-feature-detect's probes, confirmed by validating the embedded build itself. */
-export async function detectFeatures(): Promise<EngineFeatures> {
-  const [simd, relaxedSimd] = await Promise.all([detectSimd(), detectRelaxedSimd()]);
-  return {
-    simd: simd && WebAssembly.validate(buildBytes('simd')),
-    relaxedSimd: relaxedSimd && WebAssembly.validate(buildBytes('relaxed')),
-  };
+export function detectFeatures(): Promise<EngineFeatures> {
+  return (cachedFeatures ??= (async () => {
+    const [simd, relaxedSimd] = await Promise.all([detectSimd(), detectRelaxedSimd()]);
+    return {
+      simd: simd && WebAssembly.validate(buildBytes('simd')),
+      relaxedSimd: relaxedSimd && WebAssembly.validate(buildBytes('relaxed')),
+    };
+  })());
 }
 
 function buildBytes(build: Build): Uint8Array<ArrayBuffer> {
@@ -36,9 +40,10 @@ function compile(build: Build): Promise<WebAssembly.Module> {
   return (cachedModules[build] ??= WebAssembly.compile(buildBytes(build)));
 }
 
-/** Test hook: forget compiled modules (e.g. after changing V8 flags). */
+/** Test hook: forget compiled modules and detected features (e.g. after changing V8 flags). */
 export function clearModuleCache(): void {
   cachedModules = {};
+  cachedFeatures = undefined;
 }
 
 export interface LoadedKernels {
