@@ -149,12 +149,14 @@ export class Framebuffer {
     const a = (255 * weight) >> 8;
     const i = this.row(y) + x;
     const old = this.data[i]!;
-    let out = 0;
-    for (let sh = 0; sh < 24; sh += 8) {
-      const o = (old >>> sh) & 255;
-      const s = (color >>> sh) & 255;
-      out |= ((o + Math.floor(((s - o) * a) / 256)) & 255) << sh;
-    }
+    // (s − o)·a >> 8 is floor((s − o)·a / 256), negatives included
+    const oR = old & 255;
+    const oG = (old >>> 8) & 255;
+    const oB = (old >>> 16) & 255;
+    const r = (oR + ((((color & 255) - oR) * a) >> 8)) & 255;
+    const g = (oG + (((((color >>> 8) & 255) - oG) * a) >> 8)) & 255;
+    const b = (oB + (((((color >>> 16) & 255) - oB) * a) >> 8)) & 255;
+    const out = r | (g << 8) | (b << 16);
     this.data[i] = out;
     if (this.segments) this.touchPixel(x, (i - x) / this.width, out);
   }
