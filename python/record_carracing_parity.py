@@ -130,10 +130,11 @@ def record_tracks(out, n_seeds):
     denv = gym.make("CarRacing-v3", domain_randomize=True).unwrapped
     for s in (0, 1, 5):
         denv.reset(seed=s)
-        entry = {"seed": s, "colors": [], "tracks": []}
-        for k in range(3):
+        entry = {"seed": s, "colors": [], "tracks": [], "randomize": [True, True, True, False]}
+        for k in range(4):
+            # the last reset keeps the colours (options={"randomize": False}) and only draws a track
             if k > 0:
-                denv.reset()
+                denv.reset(options={"randomize": entry["randomize"][k]})
             entry["colors"].append({"road": denv.road_color.tolist(), "bg": denv.bg_color.tolist(),
                                     "grass": denv.grass_color.tolist()})
             entry["tracks"].append(len(index["offsets"]))

@@ -23,7 +23,7 @@ export interface TracksIndex {
   counts: number[];
   curbs: [number, number][][];
   sequences: { seed: number; entries: number[] }[];
-  domain: { seed: number; colors: { road: number[]; bg: number[]; grass: number[] }[]; tracks: number[] }[];
+  domain: { seed: number; colors: { road: number[]; bg: number[]; grass: number[] }[]; tracks: number[]; randomize: boolean[] }[];
 }
 
 export function loadTracks(): { index: TracksIndex; data: Float64Array; track(entry: number): number[][] } {
