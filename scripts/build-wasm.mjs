@@ -16,5 +16,7 @@ for (const target of builds) {
   const bytes = readFileSync(`build/${target}.wasm`);
   out += `export const ${target}Wasm = ${JSON.stringify(bytes.toString('base64'))};\n`;
   console.log(`build/${target}.wasm ${bytes.length} bytes`);
+  // Size budget per build (issue 2): fail the build rather than ship a bloated kernel module.
+  if (bytes.length > 48 * 1024) throw new Error(`build/${target}.wasm is ${bytes.length} bytes, over the 48 KB budget`);
 }
 writeFileSync('src/wasm/builds.generated.ts', out);
