@@ -2,10 +2,11 @@
 // SymmetricQuantizeFloats / AsymmetricQuantizeFloats compute it (float32 where TFLite uses float, float64
 // where it uses double; TfLiteRound = half away from zero).
 
+/** Branch-free (data-dependent branches mispredict on every other element). */
 @inline
 function round_half_away_f32(x: f32): f32 {
   const t = Mathf.trunc(x);
-  return Mathf.abs(x - t) >= 0.5 ? (x < 0 ? t - 1 : t + 1) : t;
+  return t + select<f32>(copysign<f32>(1, x), 0, Mathf.abs(x - t) >= 0.5);
 }
 
 @inline
@@ -14,23 +15,77 @@ function round_half_away_f64(x: f64): f64 {
   return Math.abs(x - t) >= 0.5 ? (x < 0 ? t - 1 : t + 1) : t;
 }
 
-/** Symmetric [-127, 127]; returns the scaling factor (1 for an all-zero input). */
-export function f32_quantize_symmetric(src: usize, n: i32, dst: usize): f32 {
+let minOut: f32 = 0, maxOut: f32 = 0;
+
+/** min and max of n ≥ 1 floats into minOut / maxOut (pmin/pmax = the scalar `v < m ? v : m`). */
+@inline
+function min_max_f32(src: usize, n: i32): void {
   let mn = load<f32>(src), mx = mn;
-  for (let i = 1; i < n; i++) {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    if (n >= 4) {
+      let vmn = v128.load(src), vmx = vmn;
+      for (i = 4; i + 4 <= n; i += 4) {
+        const v = v128.load(src + (<usize>i << 2));
+        vmn = f32x4.pmin(v, vmn);
+        vmx = f32x4.pmax(v, vmx);
+      }
+      mn = Mathf.min(Mathf.min(f32x4.extract_lane(vmn, 0), f32x4.extract_lane(vmn, 1)),
+        Mathf.min(f32x4.extract_lane(vmn, 2), f32x4.extract_lane(vmn, 3)));
+      mx = Mathf.max(Mathf.max(f32x4.extract_lane(vmx, 0), f32x4.extract_lane(vmx, 1)),
+        Mathf.max(f32x4.extract_lane(vmx, 2), f32x4.extract_lane(vmx, 3)));
+    }
+  }
+  for (; i < n; i++) {
     const v = load<f32>(src + (<usize>i << 2));
     if (v < mn) mn = v;
     if (v > mx) mx = v;
   }
-  const range = Mathf.max(Mathf.abs(mn), Mathf.abs(mx));
+  minOut = mn;
+  maxOut = mx;
+}
+
+/** Four lanes of clamp(zp + round_half_away(x·inv), lo, hi). */
+@inline
+function quantize_f32x4(x: v128, vinv: v128, vzp: v128, vlo: v128, vhi: v128): v128 {
+  const v = f32x4.mul(x, vinv);
+  const t = f32x4.trunc(v);
+  // ±1.0 where |v - t| ≥ 0.5 (sign of v), else 0: half away from zero. v - t and t ± 1 are exact.
+  const one = v128.or(v128.and(v, i32x4.splat(0x80000000)), f32x4.splat(1));
+  const bump = v128.and(f32x4.ge(f32x4.abs(f32x4.sub(v, t)), f32x4.splat(0.5)), one);
+  const q = i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.add(t, bump)), vzp);
+  return i32x4.min_s(i32x4.max_s(q, vlo), vhi);
+}
+
+/** dst[i] = clamp(zp + round_half_away(src[i]·inv), lo, hi) as int8. */
+@inline
+function quantize_store(src: usize, n: i32, dst: usize, inv: f32, zp: i32, lo: i32, hi: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vinv = f32x4.splat(inv), vzp = i32x4.splat(zp), vlo = i32x4.splat(lo), vhi = i32x4.splat(hi);
+    for (; i + 16 <= n; i += 16) {
+      const p = src + (<usize>i << 2);
+      const a = quantize_f32x4(v128.load(p), vinv, vzp, vlo, vhi);
+      const b = quantize_f32x4(v128.load(p, 16), vinv, vzp, vlo, vhi);
+      const c = quantize_f32x4(v128.load(p, 32), vinv, vzp, vlo, vhi);
+      const d = quantize_f32x4(v128.load(p, 48), vinv, vzp, vlo, vhi);
+      v128.store(dst + <usize>i, i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(a, b), i16x8.narrow_i32x4_s(c, d)));
+    }
+  }
+  for (; i < n; i++) {
+    const q = zp + i32(round_half_away_f32(load<f32>(src + (<usize>i << 2)) * inv));
+    store<i8>(dst + <usize>i, i8(min(max(q, lo), hi)));
+  }
+}
+
+/** Symmetric [-127, 127]; returns the scaling factor (1 for an all-zero input). */
+export function f32_quantize_symmetric(src: usize, n: i32, dst: usize): f32 {
+  min_max_f32(src, n);
+  const range = Mathf.max(Mathf.abs(minOut), Mathf.abs(maxOut));
   if (range == 0) { memory.fill(dst, 0, <usize>n); return 1; }
   const sf: f32 = range / <f32>127;
   const inv: f32 = <f32>127 / range;
-  for (let i = 0; i < n; i++) {
-    let q = i32(round_half_away_f32(load<f32>(src + (<usize>i << 2)) * inv));
-    q = q < -127 ? -127 : q > 127 ? 127 : q;
-    store<i8>(dst + <usize>i, i8(q));
-  }
+  quantize_store(src, n, dst, inv, 0, -127, 127);
   return sf;
 }
 
@@ -43,14 +98,9 @@ export function quantize_last_zero_point(): i32 {
 
 /** Asymmetric [-128, 127]; returns the scaling factor (zero point: quantize_last_zero_point()). */
 export function f32_quantize_asymmetric(src: usize, n: i32, dst: usize): f32 {
-  let mn = load<f32>(src), mx = mn;
-  for (let i = 1; i < n; i++) {
-    const v = load<f32>(src + (<usize>i << 2));
-    if (v < mn) mn = v;
-    if (v > mx) mx = v;
-  }
-  const rmin = f64(Mathf.min(0, mn));
-  const rmax = f64(Mathf.max(0, mx));
+  min_max_f32(src, n);
+  const rmin = f64(Mathf.min(0, minOut));
+  const rmax = f64(Mathf.max(0, maxOut));
   if (rmin == rmax) {
     memory.fill(dst, 0, <usize>n);
     lastZeroPoint = 0;
@@ -68,13 +118,9 @@ export function f32_quantize_asymmetric(src: usize, n: i32, dst: usize): f32 {
   else zp = i32(round_half_away_f64(zpDouble));
   const sf = f32(scale);
   const inv = f32(1.0 / f64(sf));
-  for (let i = 0; i < n; i++) {
-    // zp + round(x·inv), not round(zp + x·inv): what TF 2.21's x86 build computes (checked against
-    // BUILTIN_REF hybrid FC outputs); the two differ at negative ties (-128 + 127.5).
-    let q = zp + i32(round_half_away_f32(load<f32>(src + (<usize>i << 2)) * inv));
-    q = q < -128 ? -128 : q > 127 ? 127 : q;
-    store<i8>(dst + <usize>i, i8(q));
-  }
+  // zp + round(x·inv), not round(zp + x·inv): what TF 2.21's x86 build computes (checked against
+  // BUILTIN_REF hybrid FC outputs); the two differ at negative ties (-128 + 127.5).
+  quantize_store(src, n, dst, inv, zp, -128, 127);
   lastZeroPoint = zp;
   return sf;
 }
@@ -92,7 +138,19 @@ export function hybrid_epilogue(acc: usize, m: i32, n: i32, rowsum: usize, corr:
   for (let r = 0; r < m; r++) {
     const ar = acc + (<usize>(r * n) << 2);
     const orow = out + (<usize>(r * n) << 2);
-    for (let c = 0; c < n; c++) {
+    let c = 0;
+    if (ASC_FEATURE_SIMD) {
+      const vcorr = i32x4.splat(corr), vsf = f32x4.splat(sf), lo = f32x4.splat(actMin), hi = f32x4.splat(actMax);
+      for (; c + 4 <= n; c += 4) {
+        const cu = <usize>c << 2;
+        const d = f32x4.convert_i32x4_s(i32x4.sub(v128.load(ar + cu), i32x4.mul(vcorr, v128.load(rowsum + cu))));
+        const ws = v128.load(wscale + cu);
+        // Orders 1 and 2 are both f32(D)·(ws·sf) + bias (products and sums commute bit-exactly).
+        const v = order == 0 ? f32x4.mul(f32x4.mul(d, ws), vsf) : f32x4.mul(d, f32x4.mul(ws, vsf));
+        v128.store(orow + cu, f32x4.min(f32x4.max(f32x4.add(v, v128.load(bias + cu)), lo), hi));
+      }
+    }
+    for (; c < n; c++) {
       const cu = <usize>c << 2;
       const rs = load<i32>(rowsum + cu);
       const d = load<i32>(ar + cu) - corr * rs;
