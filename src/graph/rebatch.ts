@@ -1,7 +1,9 @@
-// A copy of a batch-1 model description with batch n: every activation tensor [1, ...] becomes [n, ...] and
-// RESHAPE targets follow. Preparing that copy sizes the arena for n frames at load and hands the kernels
-// their real row count (convolutions im2col n images; FULLY_CONNECTED sees n rows and can run as a GEMM).
-// Only ops whose batch dimension is independent are accepted, so the result equals n single-frame runs.
+// Batching a batch-1 model for runBatch. The model is cut before its first FULLY_CONNECTED layer when the
+// rest of the graph depends on the layers before it only through that layer's input (the CarRacing CNN:
+// convolutions | flatten → FC → FC). The part before the cut runs frame by frame in the single-frame graph,
+// where each frame's activations stay in cache; the part after it is prepared for n rows, so the weights of
+// the fully-connected layers are read once per batch (one GEMM) instead of once per frame. Without such a
+// cut the whole model is batched. Either way the result equals n single-frame runs, bit for bit.
 import { ModelError } from '../errors.js';
 import type { ReshapeOptions } from '../tflite/options.js';
 import type { OperatorInfo, TensorInfo, TfliteModel } from '../tflite/model.js';
@@ -13,6 +15,47 @@ const BATCH_INDEPENDENT = new Set<number>([
   BuiltinOp.SOFTMAX, BuiltinOp.MAX_POOL_2D, BuiltinOp.AVERAGE_POOL_2D, BuiltinOp.HARD_SWISH, BuiltinOp.LEAKY_RELU,
 ]);
 
+export interface BatchPlan {
+  /** Ops [0, cutOp) run per frame in the single-frame graph (0: no per-frame part). */
+  cutOp: number;
+  /** The tensor crossing the cut (input of the batched part), or null when the whole model is batched. */
+  boundary: number | null;
+  /** The batched part: ops [cutOp, end), re-indexed from 0, with batch n. */
+  batched: TfliteModel;
+}
+
+export function planBatch(model: TfliteModel, n: number, fileName?: string): BatchPlan {
+  const sg = model.subgraphs[0]!;
+  const cut = findCut(model);
+  if (cut === null) return { cutOp: 0, boundary: null, batched: rebatchModel(model, n, fileName) };
+  const { op: cutOp, tensor } = cut;
+  const operators = sg.operators.slice(cutOp).map((op, i) => ({ ...op, index: i }));
+  const suffix: TfliteModel = { ...model, subgraphs: [{ ...sg, inputs: [tensor], operators }] };
+  return { cutOp, boundary: tensor, batched: rebatchModel(suffix, n, fileName) };
+}
+
+/** The first FULLY_CONNECTED op whose input is the only tensor the later ops take from earlier ones. */
+function findCut(model: TfliteModel): { op: number; tensor: number } | null {
+  if (model.subgraphs.length !== 1) return null;
+  const sg = model.subgraphs[0]!;
+  const producer = new Int32Array(sg.tensors.length).fill(-1);
+  sg.operators.forEach((op) => { for (const t of op.outputs) producer[t] = op.index; });
+  for (const op of sg.operators) {
+    if (op.builtinCode !== BuiltinOp.FULLY_CONNECTED || op.index === 0) continue;
+    const t = op.inputs[0]!;
+    if (t < 0 || sg.tensors[t]!.data || producer[t]! < 0) continue;
+    const later = sg.operators.slice(op.index);
+    const crossing = later.every((o) => o.inputs.every((i) => i < 0 || i === t || !!sg.tensors[i]!.data || producer[i]! >= op.index));
+    const outputsLater = sg.outputs.every((o) => producer[o]! >= op.index);
+    if (crossing && outputsLater && !sg.outputs.includes(t)) return { op: op.index, tensor: t };
+  }
+  return null;
+}
+
+/**
+ * A copy of a batch-1 description with batch n: every activation tensor the ops use, [1, ...], becomes
+ * [n, ...] and RESHAPE targets follow. Only ops whose batch dimension is independent are accepted.
+ */
 export function rebatchModel(model: TfliteModel, n: number, fileName?: string): TfliteModel {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`i8x16: maxBatch must be a positive integer, got ${n}`);
   const sg = model.subgraphs[0]!;
@@ -20,11 +63,13 @@ export function rebatchModel(model: TfliteModel, n: number, fileName?: string): 
     throw new ModelError(`maxBatch ${n}: ${detail}`, { file: fileName, opIndex });
   };
   if (model.subgraphs.length !== 1) refuse('models with more than one subgraph cannot be batched');
+  const used = new Set<number>(sg.inputs);
   for (const op of sg.operators) {
     if (!BATCH_INDEPENDENT.has(op.builtinCode)) refuse(`${op.opName} is not one of the ops batching supports`, op.index);
+    for (const t of [...op.inputs, ...op.outputs]) if (t >= 0) used.add(t);
   }
   const tensors: TensorInfo[] = sg.tensors.map((t) => {
-    if (t.data) return t;
+    if (t.data || !used.has(t.index)) return t;
     if (t.shape.length === 0 || t.shape[0] !== 1) refuse(`activation tensor ${t.name || t.index} has shape [${t.shape}], not [1, ...]`);
     return { ...t, shape: [n, ...t.shape.slice(1)], shapeSignature: null, elementCount: t.elementCount * n, byteLength: t.byteLength * n };
   });
