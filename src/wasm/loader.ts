@@ -56,6 +56,8 @@ export interface LoadedKernels {
 /** A fresh instance (own memory) of one build. */
 export async function instantiateBuild(build: Build): Promise<KernelExports> {
   const instance = await WebAssembly.instantiate(await compile(build), {});
+  // asconfig exports the start function as _initialize (reactor style): run it once, before any kernel.
+  (instance.exports._initialize as (() => void) | undefined)?.();
   const exports = instance.exports as unknown as KernelExports;
   if (exports.build_id() !== BUILD_IDS[build]) throw new Error(`embedded ${build} build reports id ${exports.build_id()}`);
   return exports;
