@@ -37,9 +37,42 @@ export function qs8_im2col_i16(input: usize, inH: i32, inW: i32, inC: i32, outH:
   const runLen = kW * inC;
   const rowStride = <usize>(inW * inC) * <usize>dilH;
   let row = a;
+  const colsInside = padLeft == 0 && (outW - 1) * strideW + kW <= inW;
   for (let oy = 0; oy < outH; oy++) {
     const iy0 = oy * strideH - padTop;
     const rowsInside = iy0 >= 0 && iy0 + (kH - 1) * dilH < inH;
+    if (ASC_FEATURE_SIMD) {
+      // Whole output row inside the image (every VALID conv): ky outer, ox inner, no per-pixel checks.
+      if (rowsInside && colsInside && dilW == 1 && (runLen & 7) == 0) {
+        const vzp = i16x8.splat(i16(zp));
+        const rowBytes = <usize>kp << 1;
+        const srcStep = <usize>(strideW * inC);
+        for (let ky = 0; ky < kH; ky++) {
+          let src = input + <usize>(((iy0 + ky * dilH) * inW) * inC);
+          let dst = row + (<usize>(ky * runLen) << 1);
+          if (runLen == 8) {
+            for (let ox = 0; ox < outW; ox++) {
+              v128.store(dst, i16x8.sub(v128.load8x8_s(src), vzp));
+              src += srcStep;
+              dst += rowBytes;
+            }
+          } else {
+            for (let ox = 0; ox < outW; ox++) {
+              for (let j = 0; j < runLen; j += 8) {
+                v128.store(dst + (<usize>j << 1), i16x8.sub(v128.load8x8_s(src + <usize>j), vzp));
+              }
+              src += srcStep;
+              dst += rowBytes;
+            }
+          }
+        }
+        if (kp > k) {
+          for (let ox = 0; ox < outW; ox++) memory.fill(row + <usize>ox * rowBytes + (<usize>k << 1), 0, <usize>(kp - k) << 1);
+        }
+        row += <usize>outW * rowBytes;
+        continue;
+      }
+    }
     for (let ox = 0; ox < outW; ox++) {
       const ix0 = ox * strideW - padLeft;
       if (ASC_FEATURE_SIMD) {
