@@ -2,7 +2,7 @@
 // runs it: discrete actions, the seed's preprocessing, no wrappers. Shared by the pool workers.
 import { CarRacing } from '../carracing/index.js';
 import type { Model } from '../model.js';
-import { preprocessObservation } from '../policy/index.js';
+import { preprocessObservation, rgbToGrayscale } from '../policy/index.js';
 
 export interface EpisodeResult {
   seed: number;
@@ -20,8 +20,9 @@ export class EpisodeRunner {
   readonly env: CarRacing;
   private readonly x = new Float32Array(96 * 96);
   private readonly q: Int8Array | Uint8Array | null;
-  private readonly inScale: number;
-  private readonly inZero: number;
+  private readonly gray = new Uint8Array(96 * 96);
+  /** Quantized input for each grayscale level (int8/uint8-input models). */
+  private readonly lut: Int16Array;
 
   constructor(readonly model: Model, options: { maxEpisodeSteps?: number } = {}) {
     const spec = model.inputs[0];
@@ -32,23 +33,24 @@ export class EpisodeRunner {
       throw new RangeError('i8x16 pool: the policy must have one output of 5 action values (CarRacing-v3 discrete)');
     }
     this.q = spec.dtype === 'int8' ? new Int8Array(96 * 96) : spec.dtype === 'uint8' ? new Uint8Array(96 * 96) : null;
-    this.inScale = spec.scale ?? 1;
-    this.inZero = spec.zeroPoint ?? 0;
+    // the float input is float32(gray / 255); quantizing it with the input's scale and zero point
+    // takes only 256 values, so a table replaces the per-pixel division
+    const [lo, hi] = spec.dtype === 'uint8' ? [0, 255] : [-128, 127];
+    const scale = spec.scale ?? 1, zp = spec.zeroPoint ?? 0;
+    this.lut = Int16Array.from({ length: 256 }, (_, g) => Math.max(lo, Math.min(hi, Math.round(Math.fround(g / 255) / scale) + zp)));
     this.env = new CarRacing({ continuous: false, maxEpisodeSteps: options.maxEpisodeSteps });
   }
 
   /** argmax action for one observation (96×96×3 uint8). */
   act(observation: Uint8Array): number {
-    preprocessObservation(observation, this.x);
     let input: Float32Array | Int8Array | Uint8Array = this.x;
     if (this.q) {
-      // int8-I/O files: the caller quantizes with the input's scale / zero point (python/eval.py does the same)
-      const lo = this.q instanceof Int8Array ? -128 : 0, hi = this.q instanceof Int8Array ? 127 : 255;
-      for (let i = 0; i < this.x.length; i++) {
-        const v = Math.round(this.x[i]! / this.inScale) + this.inZero;
-        this.q[i] = v < lo ? lo : v > hi ? hi : v;
-      }
+      // int8-I/O files: the caller quantizes (python/eval.py does the same with the input's scale / zero point)
+      rgbToGrayscale(observation, this.gray);
+      for (let i = 0; i < this.gray.length; i++) this.q[i] = this.lut[this.gray[i]!]!;
       input = this.q;
+    } else {
+      preprocessObservation(observation, this.x);
     }
     const y = this.model.run(input);
     // quantized outputs have a positive scale, so argmax over raw integers is argmax over values
