@@ -3,6 +3,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { CarRacing } from '../../src/carracing/index.js';
+import { rgbToGrayscale } from '../../src/policy/index.js';
 import { matchSeedWeights, readKerasWeights } from '../../test/helpers/tfjs.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -64,21 +66,18 @@ export function findModels(): ModelSet {
   return set;
 }
 
-/** Input frames (uint8 N×96×96): recorded CarRacing frames if present, else the seed fixture's Keras inputs. */
+/**
+ * Input frames (uint8 N×96×96 grayscale): recorded CarRacing frames if present, else frames of the TypeScript
+ * CarRacing-v3 env (4 seeds, a fixed steering/gas schedule, every 10th step after the opening zoom).
+ */
 export function loadFrames(max: number): { frames: Uint8Array[]; source: string } {
-  let all: Uint8Array;
-  let source: string;
-  if (existsSync(FRAMES_NPY)) {
-    const buf = readFileSync(FRAMES_NPY);
-    const headerLen = buf.readUInt16LE(8);
-    const header = buf.subarray(10, 10 + headerLen).toString('latin1');
-    if (!header.includes("'|u1'")) throw new Error(`${rel(FRAMES_NPY)}: expected uint8 frames, header ${header}`);
-    all = new Uint8Array(buf.buffer, buf.byteOffset + 10 + headerLen);
-    source = rel(FRAMES_NPY);
-  } else {
-    all = new Uint8Array(readFileSync(join(SEED, 'keras_inputs_u8.bin')));
-    source = 'test/fixtures/seed/keras_inputs_u8.bin';
-  }
+  if (!existsSync(FRAMES_NPY)) return envFrames(max);
+  const buf = readFileSync(FRAMES_NPY);
+  const headerLen = buf.readUInt16LE(8);
+  const header = buf.subarray(10, 10 + headerLen).toString('latin1');
+  if (!header.includes("'|u1'")) throw new Error(`${rel(FRAMES_NPY)}: expected uint8 frames, header ${header}`);
+  const all = new Uint8Array(buf.buffer, buf.byteOffset + 10 + headerLen);
+  const source = rel(FRAMES_NPY);
   const n = Math.floor(all.length / FRAME);
   const take = Math.min(max, n);
   // spread the picks over the whole recording
@@ -87,6 +86,20 @@ export function loadFrames(max: number): { frames: Uint8Array[]; source: string 
     return all.slice(k * FRAME, (k + 1) * FRAME);
   });
   return { frames, source: `${source} (${take} of ${n})` };
+}
+
+function envFrames(max: number): { frames: Uint8Array[]; source: string } {
+  const seeds = 4, perSeed = Math.ceil(max / seeds);
+  const env = new CarRacing();
+  const frames: Uint8Array[] = [];
+  for (let seed = 0; seed < seeds && frames.length < max; seed++) {
+    env.reset({ seed });
+    for (let k = 0; frames.length < max && k < 60 + 10 * perSeed; k++) {
+      const { observation } = env.step([0.5 * Math.sin(k / 20), k % 100 < 70 ? 0.4 : 0.0, k % 100 >= 90 ? 0.3 : 0.0]);
+      if (k >= 60 && (k - 60) % 10 === 0) frames.push(rgbToGrayscale(observation));
+    }
+  }
+  return { frames, source: `TypeScript CarRacing-v3 env, seeds 0-${seeds - 1}, every 10th step from step 60 (${frames.length} frames)` };
 }
 
 /** The policy's input: pixels / 255 as float32 (the seed's preprocessing), NHWC [1,96,96,1]. */
