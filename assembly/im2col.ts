@@ -130,10 +130,30 @@ export function qs8_im2col_u8(input: usize, inH: i32, inW: i32, inC: i32, outH: 
   const padByte = (zp ^ flip) & 0xff;
   const rowStride = <usize>(inW * inC) * <usize>dilH;
   const flip64: u64 = u64(flip & 0xff) * 0x0101010101010101;
+  const colsInside = padLeft == 0 && (outW - 1) * strideW + kW <= inW;
   let row = a;
   for (let oy = 0; oy < outH; oy++) {
     const iy0 = oy * strideH - padTop;
     const rowsInside = iy0 >= 0 && iy0 + (kH - 1) * dilH < inH;
+    // Whole output row inside the image: ky outer, ox inner, no per-pixel checks.
+    if (rowsInside && colsInside && dilW == 1 && (runLen & 7) == 0) {
+      const rowBytes = <usize>kp;
+      const srcStep = <usize>(strideW * inC);
+      for (let ky = 0; ky < kH; ky++) {
+        let src = input + <usize>(((iy0 + ky * dilH) * inW) * inC);
+        let dst = row + <usize>(ky * runLen);
+        for (let ox = 0; ox < outW; ox++) {
+          for (let j = 0; j < runLen; j += 8) store<u64>(dst + <usize>j, load<u64>(src + <usize>j) ^ flip64);
+          src += srcStep;
+          dst += rowBytes;
+        }
+      }
+      if (kp > k) {
+        for (let ox = 0; ox < outW; ox++) memory.fill(row + <usize>ox * rowBytes + <usize>k, 0, <usize>(kp - k));
+      }
+      row += <usize>outW * rowBytes;
+      continue;
+    }
     for (let ox = 0; ox < outW; ox++) {
       const ix0 = ox * strideW - padLeft;
       // Fast path: receptive field inside, contiguous ky runs of a multiple of 8 bytes.
