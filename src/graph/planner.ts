@@ -57,6 +57,11 @@ export function analyzeGraph(model: TfliteModel, fileName?: string, preserveAllT
     if (!OP_REGISTRY.has(op.builtinCode)) unsupported.push({ opIndex: op.index, name: op.opName });
   }
 
+  for (const t of tensors) {
+    if (t.info.isSparse) fail('sparse tensors (SparsityParameters) are not supported', undefined, t.index);
+    if (t.info.isVariable) fail('variable tensors (stateful models) are not supported', undefined, t.index);
+  }
+
   const opCount = subgraph.operators.length;
   const firstWrite = new Int32Array(tensors.length).fill(-2);
   const lastRead = new Int32Array(tensors.length).fill(-2);

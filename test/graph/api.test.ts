@@ -122,6 +122,17 @@ describe('Model', () => {
     expect(e.opIndex).toBe(2);
   });
 
+  it('refuses sparse and variable tensors by name', async () => {
+    for (const [flag, pattern] of [['sparse', /sparse tensors/], ['isVariable', /variable tensors/]] as const) {
+      const spec = fcModel();
+      spec.tensors[1] = { ...spec.tensors[1]!, [flag]: true };
+      const e = (await loadModel(buildTflite(spec)).catch((x: unknown) => x)) as ModelError;
+      expect(e).toBeInstanceOf(ModelError);
+      expect(e.message).toMatch(pattern);
+      expect(e.tensorIndex).toBe(1);
+    }
+  });
+
   it('names the op and tensor when a declared shape disagrees with the op', async () => {
     const spec = fcModel();
     spec.tensors[2] = { shape: [1, 3], name: 'fc' };

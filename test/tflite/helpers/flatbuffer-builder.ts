@@ -146,6 +146,9 @@ export interface TensorSpec {
   buffer?: number;
   name?: string;
   quantization?: { scale: number[]; zeroPoint: (number | bigint)[]; quantizedDimension?: number };
+  isVariable?: boolean;
+  /** Writes an (empty) SparsityParameters table. */
+  sparse?: boolean;
 }
 export interface OperatorSpec {
   opcodeIndex: number;
@@ -180,6 +183,8 @@ export function tfliteTable(m: ModelSpec): Table {
       table: [undefined, undefined, { vector: 'f32', values: t.quantization.scale }, { vector: 'i64', values: t.quantization.zeroPoint },
         undefined, undefined, t.quantization.quantizedDimension !== undefined ? s('i32', t.quantization.quantizedDimension) : undefined],
     } : undefined,
+    t.isVariable ? s('bool', true) : undefined,
+    t.sparse ? { table: [] } : undefined,
   ];
   const op = (o: OperatorSpec): Table => [
     s('u32', o.opcodeIndex), { vector: 'i32', values: o.inputs }, { vector: 'i32', values: o.outputs },
