@@ -197,9 +197,31 @@ export function f32_im2col(input: usize, inH: i32, inW: i32, inC: i32, outH: i32
   kH: i32, kW: i32, strideH: i32, strideW: i32, dilH: i32, dilW: i32, padTop: i32, padLeft: i32,
   a: usize): void {
   const runLen = kW * inC;
+  const k = kH * runLen;
+  const colsInside = padLeft == 0 && (outW - 1) * strideW + kW <= inW;
   let dst = a;
   for (let oy = 0; oy < outH; oy++) {
     const iy0 = oy * strideH - padTop;
+    if (ASC_FEATURE_SIMD) {
+      // Whole output row inside the image: ky outer, ox inner, 16-byte copies (memory.copy per small run
+      // costs more than the copy itself).
+      if (iy0 >= 0 && iy0 + (kH - 1) * dilH < inH && colsInside && dilW == 1 && (runLen & 3) == 0) {
+        const rowBytes = <usize>k << 2;
+        const srcStep = <usize>(strideW * inC) << 2;
+        const runBytes = <usize>runLen << 2;
+        for (let ky = 0; ky < kH; ky++) {
+          let src = input + (<usize>(((iy0 + ky * dilH) * inW) * inC) << 2);
+          let d = dst + <usize>ky * runBytes;
+          for (let ox = 0; ox < outW; ox++) {
+            for (let j: usize = 0; j < runBytes; j += 16) v128.store(d + j, v128.load(src + j));
+            src += srcStep;
+            d += rowBytes;
+          }
+        }
+        dst += <usize>outW * rowBytes;
+        continue;
+      }
+    }
     for (let ox = 0; ox < outW; ox++) {
       const ix0 = ox * strideW - padLeft;
       for (let ky = 0; ky < kH; ky++) {
