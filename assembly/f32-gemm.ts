@@ -29,12 +29,33 @@ function f32_gemm_4x8__wasmsimd(a: usize, k: i32, m: i32, b: usize, n: i32, bias
       let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
       let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
       let w = w0;
-      for (let kk: usize = 0; kk < aStride; kk += 4) {
-        const b0 = v128.load(w), b1 = v128.load(w, 16);
-        let x0 = v128.load32_splat(a0 + kk), x1 = v128.load32_splat(a1 + kk);
+      let kk: usize = 0;
+      // K unrolled ×2; each accumulator still sums k in order (TFLite's order).
+      for (; kk + 8 <= aStride; kk += 8) {
+        let b0: v128, b1: v128, x0: v128, x1: v128;
+        b0 = v128.load(w, 0); b1 = v128.load(w, 16);
+        x0 = v128.load32_splat(a0 + kk, 0); x1 = v128.load32_splat(a1 + kk, 0);
         c00 = f32x4.add(c00, f32x4.mul(x0, b0)); c01 = f32x4.add(c01, f32x4.mul(x0, b1));
         c10 = f32x4.add(c10, f32x4.mul(x1, b0)); c11 = f32x4.add(c11, f32x4.mul(x1, b1));
-        x0 = v128.load32_splat(a2 + kk); x1 = v128.load32_splat(a3 + kk);
+        x0 = v128.load32_splat(a2 + kk, 0); x1 = v128.load32_splat(a3 + kk, 0);
+        c20 = f32x4.add(c20, f32x4.mul(x0, b0)); c21 = f32x4.add(c21, f32x4.mul(x0, b1));
+        c30 = f32x4.add(c30, f32x4.mul(x1, b0)); c31 = f32x4.add(c31, f32x4.mul(x1, b1));
+        b0 = v128.load(w, 32); b1 = v128.load(w, 48);
+        x0 = v128.load32_splat(a0 + kk, 4); x1 = v128.load32_splat(a1 + kk, 4);
+        c00 = f32x4.add(c00, f32x4.mul(x0, b0)); c01 = f32x4.add(c01, f32x4.mul(x0, b1));
+        c10 = f32x4.add(c10, f32x4.mul(x1, b0)); c11 = f32x4.add(c11, f32x4.mul(x1, b1));
+        x0 = v128.load32_splat(a2 + kk, 4); x1 = v128.load32_splat(a3 + kk, 4);
+        c20 = f32x4.add(c20, f32x4.mul(x0, b0)); c21 = f32x4.add(c21, f32x4.mul(x0, b1));
+        c30 = f32x4.add(c30, f32x4.mul(x1, b0)); c31 = f32x4.add(c31, f32x4.mul(x1, b1));
+        w += 64;
+      }
+      for (; kk < aStride; kk += 4) {
+        let b0: v128, b1: v128, x0: v128, x1: v128;
+        b0 = v128.load(w, 0); b1 = v128.load(w, 16);
+        x0 = v128.load32_splat(a0 + kk, 0); x1 = v128.load32_splat(a1 + kk, 0);
+        c00 = f32x4.add(c00, f32x4.mul(x0, b0)); c01 = f32x4.add(c01, f32x4.mul(x0, b1));
+        c10 = f32x4.add(c10, f32x4.mul(x1, b0)); c11 = f32x4.add(c11, f32x4.mul(x1, b1));
+        x0 = v128.load32_splat(a2 + kk, 0); x1 = v128.load32_splat(a3 + kk, 0);
         c20 = f32x4.add(c20, f32x4.mul(x0, b0)); c21 = f32x4.add(c21, f32x4.mul(x0, b1));
         c30 = f32x4.add(c30, f32x4.mul(x1, b0)); c31 = f32x4.add(c31, f32x4.mul(x1, b1));
         w += 32;
