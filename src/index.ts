@@ -18,6 +18,11 @@ export interface LoadOptions {
   backend?: BackendChoice;
   /** Refuse (with ModelError) models whose weights plus arena exceed this many bytes. Default 1 GiB. */
   maxBytes?: number;
+  /**
+   * Also prepare the model for up to this many frames at once, for `model.runBatch(inputs, n)` (vectorised
+   * environments). The batched model gets its own kernel instance (its own packed weights and arena).
+   */
+  maxBatch?: number;
 }
 
 export type ModelSource = Uint8Array | ArrayBuffer | string | URL;
@@ -34,7 +39,10 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
   // Unsupported ops and the memory budget are checked before any WebAssembly is instantiated.
   preflightGraph(description, { fileName: name, maxBytes });
   const runtime = await createKernelRuntime({ backend: options.backend ?? 'auto' });
-  return new Model(description, runtime, { fileName: name, maxBytes });
+  const maxBatch = options.maxBatch ?? 1;
+  if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError(`i8x16: maxBatch must be a positive integer, got ${maxBatch}`);
+  const batch = maxBatch > 1 ? { runtime: await createKernelRuntime({ backend: runtime.build }), maxBatch } : undefined;
+  return new Model(description, runtime, { fileName: name, maxBytes, batch });
 }
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;

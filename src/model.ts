@@ -2,6 +2,7 @@
 // runs the prepared graph and hands back views of the output tensors.
 import { ModelError } from './errors.js';
 import { buildGraph, type Graph } from './graph/interpreter.js';
+import { planBatch } from './graph/rebatch.js';
 import type { GraphTensor } from './graph/types.js';
 import type { Build, KernelRuntime } from './kernels/api.js';
 import type { TfliteModel } from './tflite/model.js';
@@ -25,6 +26,25 @@ const ARRAY_TYPES = {
 export interface ModelOptions {
   fileName?: string;
   maxBytes: number;
+  /** For runBatch: a second kernel instance in which the model is prepared for `maxBatch` frames. */
+  batch?: { runtime: KernelRuntime; maxBatch: number };
+}
+
+interface BatchState {
+  /** The batched part of the model (all of it when there is no per-frame part), in its own kernel instance. */
+  graph: Graph;
+  runtime: KernelRuntime;
+  maxBatch: number;
+  /** Steps of the single-frame graph run for each frame before the batched part (empty: all batched). */
+  perFrame: (() => void)[];
+  /** The tensor crossing into the batched part, as bytes of the single-frame graph's memory. */
+  boundary: Uint8Array | null;
+  /** The batched part's input as bytes: row f at f · boundary.length. */
+  batchInput: Uint8Array | null;
+  inputViews: TensorData[];
+  outputViews: TensorData[];
+  /** Views of the first n frames of each output, made once per n. */
+  outputsFor: Map<number, readonly TensorData[]>;
 }
 
 /**
@@ -45,6 +65,9 @@ export class Model {
   #runtime: KernelRuntime | null;
   #inputViews: TensorData[];
   #outputViews: TensorData[];
+  #batch: BatchState | null = null;
+  /** Largest n `runBatch` accepts (the `maxBatch` load option; 1 when it was not given). */
+  readonly maxBatch: number;
 
   /** @internal Use `loadModel`; this binds an already-read model to a kernel runtime. */
   constructor(description: TfliteModel, runtime: KernelRuntime, options: ModelOptions) {
@@ -72,6 +95,26 @@ export class Model {
     this.backend = runtime.build;
     this.weightBytes = graph.weightBytes;
     this.arenaBytes = graph.arenaBytes;
+    this.maxBatch = options.batch?.maxBatch ?? 1;
+    if (options.batch) {
+      // Prepared from the file's description before the constants are dropped below.
+      const b = options.batch;
+      const plan = planBatch(description, b.maxBatch, options.fileName);
+      const bg = buildGraph(plan.batched, b.runtime, options);
+      const bview = (t: GraphTensor): TensorData => new ARRAY_TYPES[t.dtype as TensorDType](b.runtime.memory.buffer, t.ptr, t.elementCount);
+      for (const t of bg.tensors) {
+        t.constant = null;
+        t.info = { ...t.info, data: null };
+      }
+      const cross = plan.boundary === null ? null : graph.tensors[plan.boundary]!;
+      this.#batch = {
+        graph: bg, runtime: b.runtime, maxBatch: b.maxBatch,
+        perFrame: graph.steps.filter((st) => st.opIndex < plan.cutOp).map((st) => st.run),
+        boundary: cross && new Uint8Array(runtime.memory.buffer, cross.ptr, cross.byteLength),
+        batchInput: cross && new Uint8Array(b.runtime.memory.buffer, bg.inputs[0]!.ptr, bg.inputs[0]!.byteLength),
+        inputViews: bg.inputs.map(bview), outputViews: bg.outputs.map(bview), outputsFor: new Map(),
+      };
+    }
     // The file is no longer needed: constants now live in kernel memory or packed weights. Dropping
     // every view into it lets a caller's large model buffer be garbage-collected.
     for (const t of graph.tensors) {
@@ -111,6 +154,63 @@ export class Model {
     return this.#outputViews[0]!;
   }
 
+  /**
+   * Runs `n` frames at once (vectorised environments): each input holds the n frames back to back
+   * (n × the element count of `model.inputs[i]`), and each output holds n results back to back.
+   * Needs `loadModel(..., { maxBatch })` with maxBatch ≥ n. The layers before the first fully-connected one
+   * run frame by frame; from there on the model is prepared for maxBatch rows (int8 fully-connected layers
+   * as one GEMM), and that part costs as much for a smaller n as for maxBatch. Results equal n `run` calls.
+   * Returned arrays are views reused by the next call.
+   */
+  runBatch(input: TensorData, n: number): TensorData;
+  runBatch(inputs: readonly TensorData[], n: number): readonly TensorData[];
+  runBatch(input: TensorData | readonly TensorData[], n: number): TensorData | readonly TensorData[] {
+    if (!this.#graph) throw new Error('i8x16: this model has been disposed');
+    const b = this.#batch;
+    if (!b) throw new Error('i8x16: runBatch needs loadModel(source, { maxBatch }) with maxBatch > 1');
+    if (!Number.isInteger(n) || n < 1 || n > b.maxBatch) throw new RangeError(`i8x16: runBatch n must be an integer in 1..${b.maxBatch} (maxBatch), got ${n}`);
+    const list = Array.isArray(input) ? input as readonly TensorData[] : [input as TensorData];
+    if (list.length !== this.inputs.length) throw new RangeError(`i8x16: model has ${this.inputs.length} input(s), got ${list.length}`);
+    if (!Array.isArray(input) && this.outputs.length !== 1) throw new RangeError('i8x16: model has several outputs; call runBatch([inputs...], n) instead');
+    for (let i = 0; i < list.length; i++) {
+      const data = list[i]!;
+      this.#checkType(i, data);
+      const per = this.#inputViews[i]!.length;
+      if (data.length !== n * per) {
+        throw new RangeError(`i8x16: runBatch input ${i} ("${this.inputs[i]!.name}") needs ${n} × ${per} elements, got ${data.length}`);
+      }
+    }
+    if (b.boundary && b.batchInput) {
+      const bytes = b.boundary.length;
+      for (let f = 0; f < n; f++) {
+        for (let i = 0; i < list.length; i++) {
+          const per = this.#inputViews[i]!.length;
+          (this.#inputViews[i] as Float32Array).set((list[i] as Float32Array).subarray(f * per, (f + 1) * per));
+        }
+        for (let s = 0; s < b.perFrame.length; s++) b.perFrame[s]!();
+        b.batchInput.set(b.boundary, f * bytes);
+      }
+    } else {
+      for (let i = 0; i < list.length; i++) (b.inputViews[i] as Float32Array).set(list[i] as Float32Array);
+    }
+    b.graph.invoke();
+    let outs = b.outputsFor.get(n);
+    if (!outs) {
+      outs = Object.freeze(b.outputViews.map((v, i) => v.subarray(0, n * this.#outputViews[i]!.length)));
+      b.outputsFor.set(n, outs);
+    }
+    return Array.isArray(input) ? outs : outs[0]!;
+  }
+
+  #checkType(index: number, data: TensorData): void {
+    const spec = this.inputs[index]!;
+    const Ctor = ARRAY_TYPES[spec.dtype];
+    if (!(data instanceof Ctor)) {
+      const got = data === null || typeof data !== 'object' ? typeof data : (data as object).constructor?.name ?? 'object';
+      throw new TypeError(`i8x16: input ${index} ("${spec.name}") must be a ${Ctor.name} (${spec.dtype}), got ${got}`);
+    }
+  }
+
   #copyIn(index: number, data: TensorData): void {
     const spec = this.inputs[index]!;
     const target = this.#inputViews[index]!;
@@ -127,7 +227,7 @@ export class Model {
 
   /** Bytes of WebAssembly linear memory this model holds (kernel code data, packed weights, arena). */
   get memoryBytes(): number {
-    return this.#runtime?.memory.buffer.byteLength ?? 0;
+    return (this.#runtime?.memory.buffer.byteLength ?? 0) + (this.#batch?.runtime.memory.buffer.byteLength ?? 0);
   }
 
   /** Releases the model's memory; later `run` calls throw. */
@@ -136,5 +236,6 @@ export class Model {
     this.#runtime = null;
     this.#inputViews = [];
     this.#outputViews = [];
+    this.#batch = null;
   }
 }
