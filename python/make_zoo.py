@@ -132,6 +132,12 @@ def m_conv_grid():
     return keras.Model(x, layers.Conv2D(16, 3, padding='same')(x))
 
 
+def m_fc_requant():
+    # wide FC with large accumulators: MBQM vs float requantization differ often enough to hunt samples
+    x = inp((512,), 'x', batch=4)
+    return keras.Model(x, layers.Dense(64)(x))
+
+
 def m_flatten_fc():
     # Flatten changes the last dim, so a RESHAPE stays before the FC (as in the seed)
     x = inp((4, 4, 8), 'x')
@@ -316,6 +322,8 @@ ZOO = {
     # inputs hunted so the first hybrid op's input quantization hits float32-vs-double near-ties
     'fc_nearties': (m_fc_grid, {'FULLY_CONNECTED'}, 1.0, True, 'nearties'),
     'conv_nearties': (m_conv_grid, {'CONV_2D'}, 1.0, True, 'nearties'),
+    # int8 FC samples where MBQM and BUILTIN_REF's float requantization disagree (seen on the trained policy)
+    'fc_requant': (m_fc_requant, {'FULLY_CONNECTED'}, 1.0, True, 'requant'),
     'flatten_fc': (m_flatten_fc, {'RESHAPE', 'FULLY_CONNECTED'}, 1.0, True),
     'reshape': (m_reshape, {'RESHAPE', 'FULLY_CONNECTED'}, 1.0, True),
     'pool_max_valid': (m_pool_max_valid, {'MAX_POOL_2D'}, 1.0, False),
@@ -450,6 +458,65 @@ def hunt_near_ties(draw, per_row):
     raise RuntimeError('no near-tie samples found')
 
 
+def _round_half_away(v):
+    return np.trunc(v + np.copysign(0.5, v))
+
+
+def _quantize_multiplier(real):
+    """TFLite QuantizeMultiplier (double rounding build): real = M · 2^(shift − 31)."""
+    if real == 0:
+        return 0, 0
+    q, e = np.frexp(real)
+    qf = int(_round_half_away(q * (1 << 31)))
+    if qf == 1 << 31:
+        qf //= 2
+        e += 1
+    return qf, int(e)
+
+
+def _mbqm(acc, m, shift):
+    """MultiplyByQuantizedMultiplier: SaturatingRoundingDoublingHighMul then RoundingDivideByPOT."""
+    x = acc.astype(np.int64) * (1 << max(shift, 0))
+    p = x * m
+    nudge = np.where(p >= 0, 1 << 30, 1 - (1 << 30))
+    t = p + nudge
+    y = np.where(t >= 0, t >> 31, -((-t) >> 31))      # C division truncates toward zero
+    e = max(-shift, 0)
+    mask = (1 << e) - 1
+    return (y >> e) + ((y & mask) > (mask >> 1) + (y < 0))
+
+
+def hunt_requant(content, draw):
+    """Samples for an int8-I/O model whose first op is a per-channel FULLY_CONNECTED, chosen so that at least
+    one output differs between MBQM requantization (conv kernels) and TFLite 2.21's BUILTIN_REF FC, which
+    requantizes as round_half_away(double(acc) · in_s·w_s[c]/out_s)."""
+    it = ref_interpreter(content)
+    td = {t['index']: t for t in it.get_tensor_details()}
+    op = it._get_ops_details()[0]
+    assert op['op_name'] == 'FULLY_CONNECTED', op['op_name']
+    i_, w_, b_ = op['inputs']
+    o_ = op['outputs'][0]
+    s_in, zp_in = td[i_]['quantization']
+    s_out, _ = td[o_]['quantization']
+    w = it.get_tensor(w_).astype(np.int64)
+    bias = it.get_tensor(b_).astype(np.int64)
+    ws = td[w_]['quantization_parameters']['scales'].astype(np.float64)
+    reals = [float(s_in) * float(ws[c]) / float(s_out) for c in range(w.shape[0])]
+    mults = [_quantize_multiplier(r) for r in reals]
+    found = []
+    for _ in range(20000):
+        (cand,) = draw(1)
+        q = quantize(cand[0], s_in, zp_in, np.int8).astype(np.int64).reshape(-1, w.shape[1])
+        acc = (q - zp_in) @ w.T + bias
+        differ = any(np.any(_mbqm(acc[:, c], *mults[c]) != _round_half_away(acc[:, c] * reals[c]))
+                     for c in range(w.shape[0]))
+        if differ:
+            found.append(cand)
+            if len(found) == SAMPLES:
+                return found
+    raise RuntimeError('no requantization-discriminating samples found')
+
+
 def run_goldens(content, float_inputs):
     """float_inputs: list over samples of list over Keras inputs (float32). Returns (fed, outputs, details)."""
     it = ref_interpreter(content)
@@ -553,6 +620,9 @@ def build_case(name, spec, variants, manifest_cases, skipped):
     samples = draw(SAMPLES)
     if nearties:
         samples = hunt_near_ties(draw, len(in_shapes[0]) == 2)
+    if len(spec) > 4 and spec[4] == 'requant':
+        tfl_order0 = [0]  # single input
+        samples = hunt_requant(convert(model, 'int8', [[c[i] for i in tfl_order0] for c in calib]), draw)
 
     want = list(VARIANTS_ALL) + (VARIANTS_WEIGHTS if has_weights else []) + \
         (VARIANTS_LEGACY if name in LEGACY_MODELS else [])
