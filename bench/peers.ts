@@ -15,7 +15,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { cpus, getPriority, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -69,7 +69,7 @@ async function main() {
   const models = findModels();
   const { frames: framesU8, source: frameSource } = loadFrames(N_FRAMES);
   const frames = framesU8.map(toFloat);
-  console.log(`bench:peers  ${engine}  V8 ${process.versions.v8}  ${cpus()[0]?.model} ×${cpus().length}  load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`bench:peers  ${engine}  V8 ${process.versions.v8}  ${cpus()[0]?.model} ×${cpus().length}  load ${loadavg().map((l) => l.toFixed(2)).join(' ')}  nice ${getPriority()}`);
   console.log(`models: ${models.kind} (${rel(models.weights)}); frames: ${frameSource}; rounds ${ROUNDS} after ${WARMUP} warm-up, interleaved`);
   if (models.kind === 'seed') console.log('  (models/car_racing.* not present: the seed fixture — same architecture, seeded random weights)');
 
@@ -190,7 +190,7 @@ async function main() {
   ].join('\n') + '\n');
   writeFileSync(`${base}.meta.json`, JSON.stringify({
     date: new Date().toISOString(), engine, v8: process.versions.v8, execArgv: process.execArgv.filter((a) => a.startsWith('--') && !a.includes('tsx')),
-    cpu: cpus()[0]?.model, cores: cpus().length, loadavg: loadavg(),
+    cpu: cpus()[0]?.model, cores: cpus().length, loadavg: loadavg(), nice: getPriority(),
     models: { kind: models.kind, weights: rel(models.weights), tflite: Object.fromEntries(Object.entries(models.tflite).map(([k, v]) => [k, v && rel(v)])), onnx: Object.fromEntries(Object.entries(models.onnx).map(([k, v]) => [k, v && rel(v)])), onnxProblem: models.onnxProblem },
     frames: frameSource, rounds: ROUNDS, warmup: WARMUP, rows, versions, browserPeerGlue: loadedScripts.map((f) => rel(f)), ratios, skipped, ...extra,
     seconds: +((performance.now() - t0) / 1000).toFixed(1),
