@@ -6,7 +6,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { relaxedSimd, simd } from 'wasm-feature-detect';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CarRacing } from '../../src/carracing/index.js';
 import { loadModel } from '../../src/index.js';
+import { rgbToGrayscale } from '../../src/policy/index.js';
 import { readNpy } from '../helpers/npy.js';
 import { loadSeedTfjsModel, predictBatch, type Tfjs } from '../helpers/tfjs.js';
 
@@ -19,6 +21,7 @@ const ACTIONS = 5;
 
 interface Source {
   label: string;
+  trained: boolean;
   weights: string;
   files: Record<'float32' | 'dynamic_int8' | 'int8' | 'int8_fio' | 'float16', string>;
 }
@@ -26,6 +29,7 @@ interface Source {
 const SOURCES: Source[] = [
   {
     label: 'trained (models/)',
+    trained: true,
     weights: join(ROOT, 'models/car_racing.weights.h5'),
     files: {
       float32: join(ROOT, 'models/car_racing_float32.tflite'),
@@ -37,6 +41,7 @@ const SOURCES: Source[] = [
   },
   {
     label: 'seeded random (test/fixtures/seed/)',
+    trained: false,
     weights: join(SEED_DIR, 'seed_random.weights.h5'),
     files: {
       float32: join(SEED_DIR, 'seed_float32.tflite'),
@@ -48,8 +53,12 @@ const SOURCES: Source[] = [
   },
 ].filter((s) => existsSync(s.weights));
 
-/** 200 inputs (NHWC float32, x/255): real CarRacing frames when recorded, else seeded blocky noise. */
-function inputs(): { x: Float32Array; source: string } {
+/**
+ * 200 inputs (NHWC float32, x/255): recorded CarRacing frames when present, else frames of the TypeScript
+ * CarRacing-v3 env. The trained policy's int8 files are calibrated on the states it visits; noise or a fixed
+ * action schedule reach states with Q-values outside the calibrated output range (clipped in int8).
+ */
+function inputs(policy?: (x: Float32Array) => number): { x: Float32Array; source: string } {
   const x = new Float32Array(N * PIX);
   if (existsSync(FRAMES)) {
     const f = readNpy(FRAMES);
@@ -60,25 +69,23 @@ function inputs(): { x: Float32Array; source: string } {
       const src = Math.round((i * (count - 1)) / (N - 1)); // spread over the whole recording
       for (let p = 0; p < PIX; p++) x[i * PIX + p] = f.data[src * PIX + p] / 255;
     }
-    return { x, source: `real frames (${FRAMES.slice(ROOT.length + 1)}, ${count} recorded)` };
+    return { x, source: `recorded frames (${FRAMES.slice(ROOT.length + 1)}, ${N} of ${count})` };
   }
-  let s = 0x9e3779b9; // mulberry32
-  const rand = () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  for (let i = 0; i < N; i++) {
-    const cells = Array.from({ length: 144 }, () => Math.floor(rand() * 256));
-    for (let y = 0; y < 96; y++) {
-      for (let c = 0; c < 96; c++) {
-        const v = cells[(y >> 3) * 12 + (c >> 3)] + Math.floor(rand() * 41) - 20;
-        x[i * PIX + y * 96 + c] = Math.min(255, Math.max(0, v)) / 255;
-      }
+  // 4 seeds × 50 frames, every 5th step after the opening zoom. With a policy (the float reference of the
+  // trained model) the car is driven by it, so frames are the states it visits; else a fixed schedule.
+  const env = new CarRacing({ continuous: !policy });
+  let n = 0;
+  for (let seed = 0; seed < 4; seed++) {
+    let obs = env.reset({ seed }).observation;
+    for (let k = 0; n < (seed + 1) * (N / 4); k++) {
+      const g = rgbToGrayscale(obs);
+      const xi = Float32Array.from(g, (v) => v / 255);
+      if (k >= 50 && (k - 50) % 5 === 0) x.set(xi, PIX * n++);
+      const action = policy ? policy(xi) : [0.5 * Math.sin(k / 20), k % 100 < 70 ? 0.4 : 0.0, k % 100 >= 90 ? 0.3 : 0.0];
+      obs = env.step(action as never).observation;
     }
   }
-  return { x, source: 'seeded random blocky noise' };
+  return { x, source: `TypeScript CarRacing-v3 env frames (seeds 0-3, 50 each, ${policy ? 'driven by the float policy' : 'fixed action schedule'})` };
 }
 
 /** TFLite reference QUANTIZE: round half away from zero, clamp to int8. */
@@ -90,6 +97,12 @@ function quantizeInt8(x: Float32Array, scale: number, zp: number): Int8Array {
     q[i] = Math.min(127, Math.max(-128, r));
   }
   return q;
+}
+
+function argmax(y: Float32Array, row: number, cols: number): number {
+  let best = 0;
+  for (let c = 1; c < cols; c++) if (y[row * cols + c] > y[row * cols + best]) best = c;
+  return best;
 }
 
 interface Agreement {
@@ -108,14 +121,7 @@ function compare(ref: Float32Array, out: Float32Array, rows: number, cols: numbe
     sig += ref[i] * ref[i];
     noise += d * d;
   }
-  for (let r = 0; r < rows; r++) {
-    let a = 0, b = 0;
-    for (let c = 1; c < cols; c++) {
-      if (ref[r * cols + c] > ref[r * cols + a]) a = c;
-      if (out[r * cols + c] > out[r * cols + b]) b = c;
-    }
-    if (a === b) agree++;
-  }
+  for (let r = 0; r < rows; r++) if (argmax(ref, r, cols) === argmax(out, r, cols)) agree++;
   return { maxAbs, maxRef, sqnrDb: 10 * Math.log10(sig / noise), argmaxAgree: agree / rows };
 }
 
@@ -157,9 +163,12 @@ for (const src of SOURCES) {
     let inputSource: string;
 
     beforeAll(async () => {
-      ({ x, source: inputSource } = inputs());
       const loaded = await loadSeedTfjsModel(src.weights);
       tfjs = loaded.tfjs;
+      const policy = src.trained
+        ? (xi: Float32Array) => argmax(predictBatch(tfjs, loaded.model, xi, 1), 0, ACTIONS)
+        : undefined;
+      ({ x, source: inputSource } = inputs(policy));
       ref = predictBatch(tfjs, loaded.model, x, N);
       loaded.model.dispose();
       console.log(`[${src.label}] inputs: ${inputSource}; reference: ${tfjs.pkg} (${tfjs.backend})`);
