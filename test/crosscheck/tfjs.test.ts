@@ -172,7 +172,7 @@ for (const src of SOURCES) {
       ref = predictBatch(tfjs, loaded.model, x, N);
       loaded.model.dispose();
       console.log(`[${src.label}] inputs: ${inputSource}; reference: ${tfjs.pkg} (${tfjs.backend})`);
-    });
+    }, 300_000); // env rollout + 200 float forward passes; slow on a loaded 2-core machine
 
     afterAll(() => { tfjs?.tf.disposeVariables(); });
 
