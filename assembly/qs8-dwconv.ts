@@ -2,7 +2,7 @@
 // acc = Σ_{in-image taps} w·(x - inZp) + bias — padded taps are skipped, as TFLite's reference does.
 // w: i32 [kH*kW][cp] (cp = outC rounded up to 4, tail zero). chan: channel-parameter block.
 // mode 0: int8 NHWC out; mode 1: int32 (acc + bias) NHWC out. One batch item per call.
-import { requantize_i32x4, requantize_scalar, clamp_i32 } from './requantize';
+import { requantize_i32x4, requantize_float_i32x4, requantize_scalar, requantize_float_scalar, clamp_i32, REQUANT_FLOAT } from './requantize';
 import { store_i32x4_partial } from './store';
 
 export function qs8_dwconv(input: usize, inH: i32, inW: i32, inC: i32, outH: i32, outW: i32,
@@ -41,8 +41,11 @@ export function qs8_dwconv(input: usize, inH: i32, inW: i32, inC: i32, outH: i32
             acc = i32x4.add(acc, v128.load(bp));
             const nrem = outC - c;
             if (mode == 0) {
-              const q = requantize_i32x4(acc, v128.load(bp + (npu << 2)), v128.load(bp + (npu << 3)),
-                v128.load(bp + npu * 12), v128.load(bp + (npu << 4)), zp, lo, hi, flags);
+              const fp = chan + npu * 20 + (<usize>c << 3);
+              const q = flags & REQUANT_FLOAT
+                ? requantize_float_i32x4(acc, v128.load(fp), v128.load(fp, 16), zp, lo, hi)
+                : requantize_i32x4(acc, v128.load(bp + (npu << 2)), v128.load(bp + (npu << 3)),
+                  v128.load(bp + npu * 12), v128.load(bp + (npu << 4)), zp, lo, hi, flags);
               const q16 = i16x8.narrow_i32x4_s(q, q);
               const bits = i32x4.extract_lane(i8x16.narrow_i16x8_s(q16, q16), 0);
               if (nrem >= 4) store<i32>(o + <usize>c, bits);
@@ -70,8 +73,10 @@ export function qs8_dwconv(input: usize, inH: i32, inW: i32, inC: i32, outH: i32
         acc += load<i32>(chan + (col << 2));
         if (mode == 0) {
           const cp4 = chan + (col << 2);
-          const q = requantize_scalar(acc, load<i32>(cp4 + (npu << 2)), load<i32>(cp4 + (npu << 3)),
-            load<i32>(cp4 + npu * 12), load<i32>(cp4 + (npu << 4)));
+          const q = flags & REQUANT_FLOAT
+            ? requantize_float_scalar(acc, load<f64>(chan + npu * 20 + (col << 3)))
+            : requantize_scalar(acc, load<i32>(cp4 + (npu << 2)), load<i32>(cp4 + (npu << 3)),
+              load<i32>(cp4 + npu * 12), load<i32>(cp4 + (npu << 4)));
           store<i8>(o + col, i8(clamp_i32(q + outZp, outMin, outMax)));
         } else {
           store<i32>(o + (col << 2), acc);

@@ -9,7 +9,7 @@
 //   chan: channel-parameter block (requantize.ts), np = n rounded up to 8.
 // Rows past m alias the last row (reads and identical writes), so any m ≥ 1 works.
 // mode 0: int8 output, row stride cStride bytes. mode 1: int32 (acc + bias) output, row stride cStride bytes.
-import { requantize_i32x4, requantize_scalar, clamp_i32, store_bytes_partial } from './requantize';
+import { requantize_i32x4, requantize_float_i32x4, requantize_scalar, requantize_float_scalar, clamp_i32, store_bytes_partial, REQUANT_FLOAT } from './requantize';
 import { store_i32x4_partial } from './store';
 
 /** Requantization parameters of one 8-column block, loaded once per tile. */
@@ -21,7 +21,14 @@ function store_tile_4x8(r0: usize, r1: usize, r2: usize, r3: usize,
   const b0 = v128.load(bp), b1 = v128.load(bp, 16);
   c00 = i32x4.add(c00, b0); c01 = i32x4.add(c01, b1); c10 = i32x4.add(c10, b0); c11 = i32x4.add(c11, b1);
   c20 = i32x4.add(c20, b0); c21 = i32x4.add(c21, b1); c30 = i32x4.add(c30, b0); c31 = i32x4.add(c31, b1);
-  if (mode == 0) {
+  if (mode == 0 && (flags & REQUANT_FLOAT)) {
+    const fp = chan + np * 20 + (col << 3);
+    const f0 = v128.load(fp), f1 = v128.load(fp, 16), f2 = v128.load(fp, 32), f3 = v128.load(fp, 48);
+    store_q8(r3, requantize_float_i32x4(c30, f0, f1, zp, lo, hi), requantize_float_i32x4(c31, f2, f3, zp, lo, hi), nrem);
+    store_q8(r2, requantize_float_i32x4(c20, f0, f1, zp, lo, hi), requantize_float_i32x4(c21, f2, f3, zp, lo, hi), nrem);
+    store_q8(r1, requantize_float_i32x4(c10, f0, f1, zp, lo, hi), requantize_float_i32x4(c11, f2, f3, zp, lo, hi), nrem);
+    store_q8(r0, requantize_float_i32x4(c00, f0, f1, zp, lo, hi), requantize_float_i32x4(c01, f2, f3, zp, lo, hi), nrem);
+  } else if (mode == 0) {
     const mp = bp + (np << 2), lp = bp + (np << 3), ep = bp + np * 12, np0 = bp + (np << 4);
     const m0 = v128.load(mp), m1 = v128.load(mp, 16), l0 = v128.load(lp), l1 = v128.load(lp, 16);
     const e0 = v128.load(ep), e1 = v128.load(ep, 16), n0 = v128.load(np0), n1 = v128.load(np0, 16);
@@ -218,9 +225,12 @@ function qs8_gemm_4x8c4__wasmrelaxed_dot(a: usize, kp: i32, m: i32, b: usize, n:
 
 @inline
 function store_scalar(cp: usize, acc: i32, chan: usize, np: usize, col: usize,
-  outZp: i32, outMin: i32, outMax: i32, mode: i32): void {
+  outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32): void {
   const s = acc + load<i32>(chan + (col << 2));
-  if (mode == 0) {
+  if (mode == 0 && (flags & REQUANT_FLOAT)) {
+    const q = requantize_float_scalar(s, load<f64>(chan + np * 20 + (col << 3)));
+    store<i8>(cp, i8(clamp_i32(q + outZp, outMin, outMax)));
+  } else if (mode == 0) {
     const cp4 = chan + (col << 2);
     const q = requantize_scalar(s, load<i32>(cp4 + (np << 2)), load<i32>(cp4 + (np << 3)),
       load<i32>(cp4 + np * 12), load<i32>(cp4 + (np << 4)));
@@ -263,19 +273,19 @@ function qs8_gemm_2x4c2__scalar(a: usize, kp: i32, m: i32, b: usize, n: i32, cha
       const r0 = c + <usize>mb * cs + <usize>n0 * elem;
       const r1 = mb + 1 < m ? r0 + cs : r0;
       const col = <usize>n0;
-      store_scalar(r1, s10, chan, npu, col, outZp, outMin, outMax, mode);
-      store_scalar(r0, s00, chan, npu, col, outZp, outMin, outMax, mode);
+      store_scalar(r1, s10, chan, npu, col, outZp, outMin, outMax, mode, flags);
+      store_scalar(r0, s00, chan, npu, col, outZp, outMin, outMax, mode, flags);
       if (nrem > 1) {
-        store_scalar(r1 + elem, s11, chan, npu, col + 1, outZp, outMin, outMax, mode);
-        store_scalar(r0 + elem, s01, chan, npu, col + 1, outZp, outMin, outMax, mode);
+        store_scalar(r1 + elem, s11, chan, npu, col + 1, outZp, outMin, outMax, mode, flags);
+        store_scalar(r0 + elem, s01, chan, npu, col + 1, outZp, outMin, outMax, mode, flags);
       }
       if (nrem > 2) {
-        store_scalar(r1 + 2 * elem, s12, chan, npu, col + 2, outZp, outMin, outMax, mode);
-        store_scalar(r0 + 2 * elem, s02, chan, npu, col + 2, outZp, outMin, outMax, mode);
+        store_scalar(r1 + 2 * elem, s12, chan, npu, col + 2, outZp, outMin, outMax, mode, flags);
+        store_scalar(r0 + 2 * elem, s02, chan, npu, col + 2, outZp, outMin, outMax, mode, flags);
       }
       if (nrem > 3) {
-        store_scalar(r1 + 3 * elem, s13, chan, npu, col + 3, outZp, outMin, outMax, mode);
-        store_scalar(r0 + 3 * elem, s03, chan, npu, col + 3, outZp, outMin, outMax, mode);
+        store_scalar(r1 + 3 * elem, s13, chan, npu, col + 3, outZp, outMin, outMax, mode, flags);
+        store_scalar(r0 + 3 * elem, s03, chan, npu, col + 3, outZp, outMin, outMax, mode, flags);
       }
     }
   }

@@ -2,7 +2,7 @@
 // W stays int8 (half the bytes of i16: FC1 is bandwidth-bound), row-major [np][kp], kp % 16 == 0,
 // rows ≥ n zero. x: dot16/scalar — i16 (x - zp) of length kp; relaxed — u8/i8 of length kp.
 // chan: channel-parameter block (requantize.ts). mode 0: int8 out; mode 1: int32 (acc + bias) out.
-import { requantize_i32x4, requantize_scalar, clamp_i32 } from './requantize';
+import { requantize_i32x4, requantize_float_i32x4, requantize_scalar, requantize_float_scalar, clamp_i32, REQUANT_FLOAT } from './requantize';
 import { store_i32x4_partial } from './store';
 
 /** Sums each of four i32x4 accumulators horizontally into one vector [Σacc0, Σacc1, Σacc2, Σacc3]. */
@@ -19,8 +19,11 @@ function store4(out: usize, s: v128, chan: usize, np: usize, r: usize,
   const bp = chan + (r << 2);
   s = i32x4.add(s, v128.load(bp));
   if (mode == 0) {
-    const q = requantize_i32x4(s, v128.load(bp + (np << 2)), v128.load(bp + (np << 3)),
-      v128.load(bp + np * 12), v128.load(bp + (np << 4)), zp, lo, hi, flags);
+    const fp = chan + np * 20 + (r << 3);
+    const q = flags & REQUANT_FLOAT
+      ? requantize_float_i32x4(s, v128.load(fp), v128.load(fp, 16), zp, lo, hi)
+      : requantize_i32x4(s, v128.load(bp + (np << 2)), v128.load(bp + (np << 3)),
+        v128.load(bp + np * 12), v128.load(bp + (np << 4)), zp, lo, hi, flags);
     const q16 = i16x8.narrow_i32x4_s(q, q);
     const bits = i32x4.extract_lane(i8x16.narrow_i16x8_s(q16, q16), 0);
     const o = out + r;
@@ -97,8 +100,10 @@ function qs8_gemv_4x1__scalar(x: usize, kp: i32, w: usize, n: i32, chan: usize, 
       const acc = s + load<i32>(chan + (col << 2));
       if (mode == 0) {
         const cp4 = chan + (col << 2);
-        const q = requantize_scalar(acc, load<i32>(cp4 + (npu << 2)), load<i32>(cp4 + (npu << 3)),
-          load<i32>(cp4 + npu * 12), load<i32>(cp4 + (npu << 4)));
+        const q = flags & REQUANT_FLOAT
+          ? requantize_float_scalar(acc, load<f64>(chan + npu * 20 + (col << 3)))
+          : requantize_scalar(acc, load<i32>(cp4 + (npu << 2)), load<i32>(cp4 + (npu << 3)),
+            load<i32>(cp4 + npu * 12), load<i32>(cp4 + (npu << 4)));
         store<i8>(out + col, i8(clamp_i32(q + outZp, outMin, outMax)));
       } else {
         store<i32>(out + (col << 2), acc);

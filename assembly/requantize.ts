@@ -33,6 +33,9 @@ export function clamp_i32(v: i32, lo: i32, hi: i32): i32 {
 /** Layer-wide facts that let the SIMD requantization skip steps (computed at pack time). */
 export const REQUANT_LEFT_SHIFT = 1; // some channel has shift > 0 (lmul ≠ 1)
 export const REQUANT_NO_RIGHT_SHIFT = 2; // some channel has e = 0 (rnone lanes)
+/** Float requantization (TFLite's reference FULLY_CONNECTED since LiteRT 921360770, e.g. TF 2.21 BUILTIN_REF):
+ *  q = round_half_away(double(acc) · scale[c]), scale[c] = double(in)·double(w[c]) / double(out), f64[np] at 20·np. */
+export const REQUANT_FLOAT = 4;
 
 /** Four lanes of requantize_scalar, plus output zero point and clamp. */
 @inline
@@ -57,4 +60,34 @@ export function requantize_i32x4(acc: v128, mult: v128, lmul: v128, rexp: v128, 
 @inline
 export function store_bytes_partial(ptr: usize, bits: i64, count: i32): void {
   for (let j = 0; j < count; j++) store<u8>(ptr + <usize>j, u8(bits >> (8 * j)));
+}
+
+/** Scalar float requantization (REQUANT_FLOAT), before zero point and clamp. */
+@inline
+export function requantize_float_scalar(acc: i32, scale: f64): i32 {
+  const v = f64(acc) * scale;
+  const t = Math.trunc(v);
+  let r = t + select<f64>(copysign<f64>(1, v), 0, Math.abs(v - t) >= 0.5);
+  // Far outside int8 either way; keeps the i32 conversion and the zero-point add from wrapping.
+  r = Math.min(Math.max(r, -1073741824.0), 1073741824.0);
+  return i32(r);
+}
+
+/** Four lanes of requantize_float_scalar (scales s01 = lanes 0,1 and s23 = lanes 2,3 as f64x2), plus zp and clamp. */
+@inline
+export function requantize_float_i32x4(acc: v128, s01: v128, s23: v128, zp: v128, lo: v128, hi: v128): v128 {
+  const lim = f64x2.splat(1073741824.0);
+  const nlim = f64x2.splat(-1073741824.0);
+  const half = f64x2.splat(0.5);
+  const one = f64x2.splat(1.0);
+  const sign = i64x2.splat(0x8000000000000000);
+  let a = f64x2.mul(f64x2.convert_low_i32x4_s(acc), s01);
+  let b = f64x2.mul(f64x2.convert_low_i32x4_s(i32x4.shuffle(acc, acc, 2, 3, 0, 1)), s23);
+  let ta = f64x2.trunc(a), tb = f64x2.trunc(b);
+  ta = f64x2.add(ta, v128.and(f64x2.ge(f64x2.abs(f64x2.sub(a, ta)), half), v128.or(v128.and(a, sign), one)));
+  tb = f64x2.add(tb, v128.and(f64x2.ge(f64x2.abs(f64x2.sub(b, tb)), half), v128.or(v128.and(b, sign), one)));
+  ta = f64x2.pmin(f64x2.pmax(ta, nlim), lim);
+  tb = f64x2.pmin(f64x2.pmax(tb, nlim), lim);
+  const q = i32x4.shuffle(i32x4.trunc_sat_f64x2_s_zero(ta), i32x4.trunc_sat_f64x2_s_zero(tb), 0, 1, 4, 5);
+  return i32x4.min_s(i32x4.max_s(i32x4.add(q, zp), lo), hi);
 }

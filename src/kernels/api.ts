@@ -55,6 +55,13 @@ export interface QuantizedParams {
   /** Output clamp in the quantized domain (fused ReLU/ReLU6 already folded in), within [-128, 127]. */
   activationMin: number;
   activationMax: number;
+  /** How the int32 accumulator is rescaled (optional; added by the kernel layer):
+   *  'fixed-point' — MultiplyByQuantizedMultiplier (double rounding), what TFLite's conv / depthwise use;
+   *  'float' — round_half_away(double(acc)·(double(inputScale)·double(weightScale[c]) / double(outputScale))),
+   *  what TFLite's reference FULLY_CONNECTED does since LiteRT 921360770 (TF 2.21 BUILTIN_REF).
+   *  Default: 'float' for fullyConnectedQS8, 'fixed-point' for conv2dQS8 / depthwiseConv2dQS8 (an FC run as
+   *  a 1×1 conv passes 'float' to keep FC semantics). */
+  requantization?: 'fixed-point' | 'float';
 }
 
 /** Dynamic-range ("hybrid"): float input and output, int8 symmetric per-channel or per-tensor weights.

@@ -57,10 +57,13 @@ export function rowSums(w: Int8Array, n: number, k: number): Int32Array {
 
 /**
  * Channel-parameter block read by every int8 kernel's epilogue (assembly/requantize.ts):
- * bias | mult | lmul | rexp | rnone, i32[np] each; 20·np bytes, np % 8 == 0.
+ * bias | mult | lmul | rexp | rnone, i32[np] each, then the float-requantization scales f64[np]; 28·np bytes,
+ * np % 8 == 0.
  */
-export function channelParamBlock(np: number, bias: ArrayLike<number>, mults: ReadonlyArray<QuantizedMultiplier> | null): ArrayBuffer {
-  const buf = new ArrayBuffer(20 * np);
+export function channelParamBlock(np: number, bias: ArrayLike<number>, mults: ReadonlyArray<QuantizedMultiplier> | null,
+  floatScales: ArrayLike<number> | null = null): ArrayBuffer {
+  const buf = new ArrayBuffer(28 * np);
+  if (floatScales) new Float64Array(buf, 20 * np, np).set(floatScales);
   const b = new Int32Array(buf, 0, np);
   const m = new Int32Array(buf, 4 * np, np);
   const l = new Int32Array(buf, 8 * np, np);

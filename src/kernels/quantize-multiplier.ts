@@ -40,3 +40,13 @@ export function channelMultipliers(inputScale: number, weightScales: Float32Arra
   }
   return out;
 }
+
+/** Float requantization scales (TFLite reference FC): double(in)·double(w[c]) / double(out), per channel. */
+export function floatRequantScales(inputScale: number, weightScales: Float32Array, outputScale: number, channels: number): Float64Array {
+  const out = new Float64Array(channels);
+  for (let c = 0; c < channels; c++) {
+    const ws = weightScales.length === 1 ? weightScales[0]! : weightScales[c]!;
+    out[c] = (inputScale * ws) / outputScale;
+  }
+  return out;
+}

@@ -7,13 +7,17 @@ import { loadKernels, instantiateBuild, type EngineFeatures } from '../wasm/load
 import type { KernelExports } from '../wasm/exports.js';
 import { BumpAllocator } from '../wasm/allocator.js';
 import type { RelaxedDotMode, RelaxedDotProbe } from '../wasm/probe.js';
-import { channelMultipliers } from './quantize-multiplier.js';
+import { channelMultipliers, floatRequantScales } from './quantize-multiplier.js';
 import {
   channelParamBlock, packGemmC2I16, packGemmC4I8, packGemmF32, padRows, requantFlags, rowSums, roundUp,
 } from './pack.js';
-import { checkConv, checkDepthwise, checkFc, checkQuantized, checkHybrid, checkFloat } from './validate.js';
+import { checkConv, checkDepthwise, checkFc, checkQuantized, checkHybrid, checkFloat, KernelArgumentError } from './validate.js';
+
+/** assembly/requantize.ts REQUANT_FLOAT. */
+const REQUANT_FLOAT = 4;
 
 export { BackendUnavailableError } from '../wasm/errors.js';
+export { KernelArgumentError } from './validate.js';
 export type { RelaxedDotMode, RelaxedDotProbe } from '../wasm/probe.js';
 
 /** Contract plus what the runtime found out about the engine (for logs, tests and the benchmark). */
@@ -106,14 +110,27 @@ class Runtime implements KernelRuntimeEx {
     return this.relaxed ? this.kernels.qs8_gemv_relaxed : this.kernels.qs8_gemv;
   }
 
+  /** Channel-parameter block and kernel flags for the requantization the op asks for (api.ts). */
+  private requantBlock(np: number, n: number, bias: ArrayLike<number>, params: QuantizedParams,
+    byDefault: 'fixed-point' | 'float', fcPerTensor: boolean): { chan: number; flags: number } {
+    const mode = params.requantization ?? byDefault;
+    if (mode !== 'fixed-point' && mode !== 'float') {
+      throw new KernelArgumentError(`requantization must be 'fixed-point' or 'float', got ${String(mode)}`);
+    }
+    if (mode === 'float') {
+      const scales = floatRequantScales(params.inputScale, params.weightScales, params.outputScale, n);
+      return { chan: this.place(channelParamBlock(np, bias, null, scales)), flags: REQUANT_FLOAT };
+    }
+    const mults = channelMultipliers(params.inputScale, params.weightScales, params.outputScale, n, fcPerTensor);
+    return { chan: this.place(channelParamBlock(np, bias, mults)), flags: requantFlags(mults) };
+  }
+
   conv2dQS8(geom: ConvGeometry, params: QuantizedParams): PreparedOp {
     checkConv(geom, params.weights.length);
     checkQuantized(params, geom.outC);
     const g = this.packConvGemm(geom, params.weights);
     const bias = foldedBias(params.bias, g.n, this.relaxed ? this.foldOffset(params.inputZeroPoint) : 0, params.weights, g.k);
-    const mults = channelMultipliers(params.inputScale, params.weightScales, params.outputScale, g.n, false);
-    const chan = this.place(channelParamBlock(g.np, bias, mults));
-    const flags = requantFlags(mults);
+    const { chan, flags } = this.requantBlock(g.np, g.n, bias, params, 'fixed-point', false);
     const inStride = geom.inH * geom.inW * geom.inC, outStride = g.m * g.n;
     const { inputZeroPoint: inZp, outputZeroPoint: outZp, activationMin: lo, activationMax: hi } = params;
     const gemm = this.gemm();
@@ -132,9 +149,7 @@ class Runtime implements KernelRuntimeEx {
     checkDepthwise(geom, params.weights.length);
     checkQuantized(params, geom.outC);
     const { wPtr, cp, np } = this.packDepthwiseInt(geom, params.weights);
-    const mults = channelMultipliers(params.inputScale, params.weightScales, params.outputScale, geom.outC, false);
-    const chan = this.place(channelParamBlock(np, params.bias ?? new Int32Array(geom.outC), mults));
-    const flags = requantFlags(mults);
+    const { chan, flags } = this.requantBlock(np, geom.outC, params.bias ?? new Int32Array(geom.outC), params, 'fixed-point', false);
     const inStride = geom.inH * geom.inW * geom.inC, outStride = geom.outH * geom.outW * geom.outC;
     const { inputZeroPoint: inZp, outputZeroPoint: outZp, activationMin: lo, activationMax: hi } = params;
     const dw = this.dwconvFor(geom);
@@ -169,10 +184,7 @@ class Runtime implements KernelRuntimeEx {
     const n = geom.outFeatures, k = geom.inFeatures, kp = roundUp(k, 16), np = roundUp(n, 8);
     const wPtr = this.place(padRows(params.weights, n, k, kp, np));
     const bias = foldedBias(params.bias, n, this.relaxed ? this.foldOffset(params.inputZeroPoint) : 0, params.weights, k);
-    const mults = channelMultipliers(params.inputScale, params.weightScales, params.outputScale, n,
-      params.weightScales.length === 1);
-    const chan = this.place(channelParamBlock(np, bias, mults));
-    const flags = requantFlags(mults);
+    const { chan, flags } = this.requantBlock(np, n, bias, params, 'float', params.weightScales.length === 1);
     const xPtr = this.alloc(kp * (this.relaxed ? 1 : 2));
     const { inputZeroPoint: inZp, outputZeroPoint: outZp, activationMin: lo, activationMax: hi } = params;
     const packRow = this.im2colFor(fcRowGeometry(k));

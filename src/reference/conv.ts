@@ -4,7 +4,7 @@
 // reference/conv.h, depthwise_conv.h, fully_connected.h for float). NHWC, one loop per index, no tricks.
 import type { ConvGeometry, DepthwiseGeometry, FcGeometry, FloatParams, HybridParams, QuantizedParams } from '../kernels/api.js';
 import {
-  asymmetricQuantizeFloats, multiplyByQuantizedMultiplier, quantizeMultiplierRef, symmetricQuantizeFloats,
+  asymmetricQuantizeFloats, multiplyByQuantizedMultiplier, quantizeMultiplierRef, roundHalfAwayFromZero, symmetricQuantizeFloats,
   type QuantizedFloats,
 } from './quantization.js';
 
@@ -21,9 +21,20 @@ function requantParams(p: QuantizedParams, c: number, fcPerTensor: boolean): [nu
   return quantizeMultiplierRef(real);
 }
 
-function requantize(acc: number, p: QuantizedParams, c: number, fcPerTensor = false): number {
-  const [m, shift] = requantParams(p, c, fcPerTensor);
-  let v = multiplyByQuantizedMultiplier(acc, m, shift) + p.outputZeroPoint;
+/**
+ * 'fixed-point': MultiplyByQuantizedMultiplier (conv, depthwise; FC before LiteRT 921360770).
+ * 'float': reference FullyConnected(PerChannel) today: round(double(acc)·(double(in)·double(w)/double(out))).
+ */
+function requantize(acc: number, p: QuantizedParams, c: number, kind: 'conv' | 'fc'): number {
+  const mode = p.requantization ?? (kind === 'fc' ? 'float' : 'fixed-point');
+  let v: number;
+  if (mode === 'float') {
+    const effectiveScale = (p.inputScale * scaleOf(p.weightScales, c)) / p.outputScale;
+    v = roundHalfAwayFromZero(acc * effectiveScale) + p.outputZeroPoint;
+  } else {
+    const [m, shift] = requantParams(p, c, kind === 'fc' && p.weightScales.length === 1);
+    v = multiplyByQuantizedMultiplier(acc, m, shift) + p.outputZeroPoint;
+  }
   v = Math.max(v, p.activationMin);
   v = Math.min(v, p.activationMax);
   return v;
@@ -59,7 +70,7 @@ export function conv2dQS8Reference(g: ConvGeometry, p: QuantizedParams, input: I
         }
       });
       if (p.bias) acc += p.bias[oc]!;
-      out[outIdx(g, b, oy, ox, oc)] = requantize(acc | 0, p, oc);
+      out[outIdx(g, b, oy, ox, oc)] = requantize(acc | 0, p, oc, 'conv');
     }
   }
   return out;
@@ -76,23 +87,22 @@ export function depthwiseConv2dQS8Reference(g: DepthwiseGeometry, p: QuantizedPa
         acc += p.weights[(ky * g.kW + kx) * g.outC + oc]! * (input[inIdx(g, b, iy, ix, ic)]! - p.inputZeroPoint);
       });
       if (p.bias) acc += p.bias[oc]!;
-      out[outIdx(g, b, oy, ox, oc)] = requantize(acc | 0, p, oc);
+      out[outIdx(g, b, oy, ox, oc)] = requantize(acc | 0, p, oc, 'conv');
     }
   }
   return out;
 }
 
-/** reference_integer_ops::FullyConnected (per-tensor) / FullyConnectedPerChannel, MBQM requantization. */
+/** reference_integer_ops::FullyConnected (per-tensor) / FullyConnectedPerChannel; requantization per p.requantization. */
 export function fullyConnectedQS8Reference(g: FcGeometry, p: QuantizedParams, input: Int8Array): Int8Array {
   const out = new Int8Array(g.batch * g.outFeatures);
-  const perTensor = p.weightScales.length === 1;
   for (let b = 0; b < g.batch; b++) for (let o = 0; o < g.outFeatures; o++) {
     let acc = 0;
     for (let i = 0; i < g.inFeatures; i++) {
       acc += p.weights[o * g.inFeatures + i]! * (input[b * g.inFeatures + i]! - p.inputZeroPoint);
     }
     if (p.bias) acc += p.bias[o]!;
-    out[b * g.outFeatures + o] = requantize(acc | 0, p, o, perTensor);
+    out[b * g.outFeatures + o] = requantize(acc | 0, p, o, 'fc');
   }
   return out;
 }

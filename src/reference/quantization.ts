@@ -7,7 +7,8 @@ const f32 = Math.fround;
 
 /** std::round / TfLiteRound: halves go away from zero (Math.round sends −2.5 to −2). */
 export function roundHalfAwayFromZero(x: number): number {
-  return x < 0 ? -Math.floor(-x + 0.5) : Math.floor(x + 0.5);
+  const t = Math.trunc(x);
+  return Math.abs(x - t) >= 0.5 ? t + Math.sign(x) : t;
 }
 
 /** std::round semantics without the x+0.5 rounding hazard near 2^52 and at 0.49999999999999994. */

@@ -47,7 +47,38 @@ describe('reference arithmetic (hand-checked values)', () => {
 });
 
 describe.each(builds)('%s build: requantization through the FC kernel', (build) => {
-  it('matches MultiplyByQuantizedMultiplier at ties, both shift signs and int32 extremes', async () => {
+  it('float (reference FC): round_half_away(double(acc)·scale) at exact ties and extremes', async () => {
+    const rt = await createKernelRuntime({ backend: build });
+    const r = rng(13);
+    const channels = 64;
+    let checked = 0;
+    for (let round = 0; round < 16; round++) {
+      // Power-of-two scales make acc·scale land exactly on .5 for odd multiples of 2^(k-1).
+      const scales = new Float32Array(channels).map((_, c) => (c % 2 ? 2 ** -r.int(1, 12) : 2 ** (-14 + 14 * r.next())));
+      const bias = new Int32Array(channels).map((_, c) => {
+        if (c % 13 === 0) return r.pick([-2147483648, 2147483647, -1, 0, 1]);
+        const k = Math.round(-Math.log2(scales[c]!));
+        return r.int(-130, 130) * 2 ** k + (c % 2 ? r.pick([-1, 1]) * 2 ** (k - 1) : r.int(-3, 3));
+      });
+      const zp = r.int(-128, 127), outZp = r.int(-20, 20);
+      const op = rt.fullyConnectedQS8({ batch: 1, inFeatures: 1, outFeatures: channels }, {
+        weights: new Int8Array(channels).fill(1), bias, inputScale: 1, inputZeroPoint: zp, weightScales: scales,
+        outputScale: 1, outputZeroPoint: outZp, activationMin: -128, activationMax: 127, requantization: 'float',
+      });
+      const inPtr = rt.alloc(1), outPtr = rt.alloc(channels);
+      new Int8Array(rt.memory.buffer, inPtr, 1)[0] = zp;
+      op.run(inPtr, outPtr);
+      const got = new Int8Array(rt.memory.buffer, outPtr, channels);
+      for (let c = 0; c < channels; c++) {
+        const want = Math.max(-128, Math.min(127, roundHalfAwayFromZero(bias[c]! * scales[c]!) + outZp));
+        if (got[c] !== want) expect(`channel ${c} acc ${bias[c]} scale ${scales[c]}: ${got[c]}`).toBe(`… ${want}`);
+        checked++;
+      }
+    }
+    expect(checked).toBe(16 * channels);
+  });
+
+  it('fixed-point: matches MultiplyByQuantizedMultiplier at ties, both shift signs and int32 extremes', async () => {
     const rt = await createKernelRuntime({ backend: build });
     const r = rng(11);
     const channels = 256;
@@ -73,7 +104,7 @@ describe.each(builds)('%s build: requantization through the FC kernel', (build) 
       const outZp = r.int(-20, 20);
       const op = rt.fullyConnectedQS8({ batch: 1, inFeatures: 1, outFeatures: channels }, {
         weights: new Int8Array(channels).fill(1), bias, inputScale: 1, inputZeroPoint: zp, weightScales: scales,
-        outputScale: 1, outputZeroPoint: outZp, activationMin: -128, activationMax: 127,
+        outputScale: 1, outputZeroPoint: outZp, activationMin: -128, activationMax: 127, requantization: 'fixed-point',
       });
       const inPtr = rt.alloc(1), outPtr = rt.alloc(channels);
       new Int8Array(rt.memory.buffer, inPtr, 1)[0] = zp;

@@ -99,8 +99,10 @@ function quantizedParams(r: Rng, weights: Int8Array, channels: number, k: number
   const [activationMin, activationMax] = act === 0 ? [-128, 127] : act === 1 ? [Math.max(-128, outputZeroPoint), 127]
     : (() => { const a = r.int(-128, 127), b = r.int(-128, 127); return [Math.min(a, b), Math.max(a, b)]; })();
   const bias = r.next() < 0.2 ? null : new Int32Array(channels).map(() => r.int(-(2 ** 20), 2 ** 20));
+  const u = r.next();
+  const requantization = u < 0.5 ? undefined : u < 0.75 ? 'float' as const : 'fixed-point' as const;
   return { weights, bias, inputScale, inputZeroPoint: r.int(-128, 127), weightScales, outputScale, outputZeroPoint,
-    activationMin, activationMax };
+    activationMin, activationMax, requantization };
 }
 
 function hybridParams(r: Rng, weights: Int8Array, channels: number, asymmetric: boolean): HybridParams {
