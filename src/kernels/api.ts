@@ -41,8 +41,8 @@ export interface FcGeometry {
 }
 
 /** Full-int8 (TFLite int8 reference semantics). Weights are symmetric (zero point 0), per-tensor
- *  (weightScales.length === 1) or per-channel (length outC). Requantization is TFLite's fixed-point
- *  MultiplyByQuantizedMultiplier with the multiplier from double(inputScale*weightScale/outputScale). */
+ *  (weightScales.length === 1) or per-channel (length outC). Requantization: see `requantization` below
+ *  (conv/depthwise: fixed-point MultiplyByQuantizedMultiplier; FC: float, as TFLite's reference kernels). */
 export interface QuantizedParams {
   /** Conv: OHWI [outC, kH, kW, inC]. Depthwise: [1, kH, kW, outC]. FC: [outFeatures, inFeatures]. */
   weights: Int8Array;
