@@ -2,8 +2,9 @@
 // The seed's comparison table on this machine with the shipped models: file size, ms/frame p50 per kernel build,
 // mean ± std reward over N episodes in the TypeScript CarRacing env, and action agreement with the float policy.
 //
-// Episodes (one per row and seed) run in W forked copies of this CLI, each row with its own policy at the default
-// build; every visited frame is also fed to the float32 reference (i8x16, float32 .tflite) for the agreement.
+// Episodes run in W forked copies of this CLI, one seed per job with every row's policy at the default build, through
+// runSharedEpisodes (same results as separate episodes; the env is shared while policies agree). Every visited
+// frame is also fed to the float32 reference (i8x16, float32 .tflite) for the agreement.
 // Inference is then timed in this process on frames the episodes visited, all builds side by side (interleaved
 // rounds), so timing needs no episode per build. Node 20 gets relaxed SIMD by re-running under V8 flags.
 import { fork, spawnSync } from 'node:child_process';
@@ -13,8 +14,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModel, type Model } from '../index.js';
 import type { Build } from '../kernels/api.js';
-import { modelPolicy, quantile, runEpisode, summarize, type Policy, type Summary } from '../policy/episode.js';
-import { CarRacing } from '../carracing/index.js';
+import { modelPolicy, quantile, runSharedEpisodes, summarize, type Policy, type Summary } from '../policy/episode.js';
 
 const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
 const RELAXED_FLAGS = ['--experimental-wasm-relaxed-simd', '--no-liftoff'];
@@ -37,9 +37,10 @@ const ROWS: RowSpec[] = [
 ];
 const REFERENCE = 'car_racing_float32.tflite';
 
-interface Job { row: string; file: string; engine: 'tfjs' | 'i8x16'; seed: number; maxSteps: number; keepEvery: number; keepMax: number; withReference: boolean }
+/** One seed, every row's policy: run together with runSharedEpisodes (exact, and the env is shared while they agree). */
+interface Job { seed: number; rows: { key: string; file: string; engine: 'tfjs' | 'i8x16' }[]; reference: string; maxSteps: number; keepEvery: number; keepMax: number }
 interface JobResult { row: string; seed: number; reward: number; steps: number; terminated: boolean; agree: number | null; actions: number[]; actMs: Float64Array; frames: Uint8Array[]; engine: string }
-type ChildMessage = { type: 'progress'; steps: number } | { type: 'result'; result: JobResult } | { type: 'ready' } | { type: 'error'; message: string; row?: string };
+type ChildMessage = { type: 'progress'; steps: number } | { type: 'result'; result: JobResult } | { type: 'ready' } | { type: 'done' } | { type: 'error'; message: string; row?: string };
 
 export interface TableRow {
   key: string;
@@ -107,8 +108,8 @@ export async function run(args: string[]): Promise<number> {
   const seed0 = Number(opt(args, '--seed') ?? 0);
   const maxSteps = Number(opt(args, '--max-steps') ?? 1000);
   const workers = Math.max(1, Number(opt(args, '--workers') ?? 2));
-  const timingFrames = Number(opt(args, '--frames') ?? 24);
-  const rounds = Number(opt(args, '--rounds') ?? 4);
+  const timingFrames = Number(opt(args, '--frames') ?? 16);
+  const rounds = Number(opt(args, '--rounds') ?? 3);
   if (!(episodes >= 1) || !Number.isInteger(seed0) || !(maxSteps >= 1)) throw new RangeError('--episodes and --max-steps must be ≥ 1, --seed an integer');
   const modelsDir = findModelsDir(opt(args, '--models'));
   const root = packageRoot(modelsDir);
@@ -118,20 +119,25 @@ export async function run(args: string[]): Promise<number> {
   const seeds = Array.from({ length: episodes }, (_, i) => seed0 + i);
 
   // --------------------------------------------------------------- episodes, in forked workers
-  const jobs: Job[] = [];
-  for (const r of rows) for (const seed of seeds) {
-    jobs.push({ row: r.key, file: join(modelsDir, r.file), engine: r.engine, seed, maxSteps, keepEvery: 20, keepMax: 50, withReference: r.file !== REFERENCE });
-  }
+  const jobs: Job[] = seeds.map((seed) => ({
+    seed, rows: rows.map((r) => ({ key: r.key, file: join(modelsDir, r.file), engine: r.engine })), reference: join(modelsDir, REFERENCE),
+    maxSteps, keepEvery: 20, keepMax: 50,
+  }));
   const results: JobResult[] = [];
   const failures = new Map<string, string>();
-  const total = jobs.length * maxSteps;
+  const jobErrors: string[] = [];
+  const total = jobs.length * rows.length * maxSteps;
   const bar = new Bar(total);
   await runJobs(jobs, workers, (m) => {
     if (m.type === 'progress') bar.add(m.steps);
     else if (m.type === 'result') { results.push(m.result); bar.note(`${m.result.row} seed ${m.result.seed}: ${m.result.reward.toFixed(1)}`); }
-    else if (m.type === 'error' && m.row) failures.set(m.row, m.message);
+    else if (m.type === 'error') {
+      if (m.row) failures.set(m.row, m.message);
+      else jobErrors.push(m.message);
+    }
   });
   bar.done();
+  if (jobErrors.length) throw new Error(`episodes failed: ${jobErrors.join('; ')}`);
 
   // --------------------------------------------------------------- timing: all builds side by side on visited frames
   const features = await buildAvailability();
@@ -181,7 +187,7 @@ export async function run(args: string[]): Promise<number> {
       key: r.key, label: r.label, file: relative(root, join(modelsDir, r.file)), sizeBytes: statSync(join(modelsDir, r.file)).size,
       engine: mine[0]?.engine ?? r.engine, msPerFrame, inEpisodeMsP50: frameCount ? quantile(actMs, 0.5) : null,
       rewards, steps: mine.map((x) => x.steps), reward: rewards.length ? summarize(rewards) : null,
-      agreement: r.file === REFERENCE ? 1 : withRef.length ? withRef.reduce((a, x) => a + x.agree!, 0) / withRef.reduce((a, x) => a + x.steps, 0) : null,
+      agreement: withRef.length ? withRef.reduce((a, x) => a + x.agree!, 0) / withRef.reduce((a, x) => a + x.steps, 0) : null,
       frames: frameCount, ...(failures.has(r.key) ? { unavailable: failures.get(r.key) } : {}),
     };
   });
@@ -220,62 +226,68 @@ async function buildAvailability(): Promise<Record<Build, boolean>> {
 
 // ------------------------------------------------------------------- worker processes
 function runJobs(jobs: Job[], workers: number, onMessage: (m: ChildMessage) => void): Promise<void> {
-  // tfjs episodes all go to worker 0, first, so tfjs loads once (seconds) and overlaps the i8x16 episodes
-  const tfjsQueue = jobs.filter((j) => j.engine === 'tfjs');
-  const queue = jobs.filter((j) => j.engine !== 'tfjs');
-  const spawnOne = (index: number) => new Promise<void>((resolvePromise, reject) => {
+  const queue = jobs.slice();
+  const spawnOne = () => new Promise<void>((resolvePromise, reject) => {
     const child = fork(process.argv[1]!, ['table', '--child'], { execArgv: process.execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const next = () => {
-      const job = (index === 0 ? tfjsQueue.shift() : undefined) ?? queue.shift();
+      const job = queue.shift();
       if (job) child.send(job);
       else child.disconnect();
     };
     child.on('message', (m: ChildMessage) => {
-      if (m.type === 'ready' || m.type === 'result' || m.type === 'error') {
-        if (m.type !== 'ready') onMessage(m);
-        next();
-      } else onMessage(m);
+      if (m.type === 'ready' || m.type === 'done') next();
+      else onMessage(m);
     });
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`table worker exited with code ${code}`))));
   });
-  return Promise.all(Array.from({ length: Math.min(workers, jobs.length) }, (_, i) => spawnOne(i))).then(() => undefined);
+  return Promise.all(Array.from({ length: Math.min(workers, jobs.length) }, spawnOne)).then(() => undefined);
 }
 
 async function child(): Promise<number> {
-  const policies = new Map<string, Promise<{ policy: Policy; engine: string }>>();
-  let reference: Promise<Policy> | null = null;
-  const env = new CarRacing({ continuous: false });
+  const cache = new Map<string, Promise<{ policy: Policy; engine: string }>>();
   const send = (m: ChildMessage) => process.send!(m);
-  const load = (job: Job) => {
-    const key = `${job.engine}:${job.file}`;
-    let p = policies.get(key);
+  const load = (engine: 'tfjs' | 'i8x16', file: string) => {
+    const key = `${engine}:${file}`;
+    let p = cache.get(key);
     if (!p) {
-      p = job.engine === 'tfjs'
-        ? import('./tfjs-float.js').then(async ({ loadTfjsFloat }) => { const t = await loadTfjsFloat(job.file); return { policy: t.policy, engine: t.engine }; })
-        : loadModel(job.file).then((m: Model) => ({ policy: modelPolicy(m), engine: `i8x16 ${m.backend}` }));
-      policies.set(key, p);
+      p = engine === 'tfjs'
+        ? import('./tfjs-float.js').then(async ({ loadTfjsFloat }) => { const t = await loadTfjsFloat(file); return { policy: t.policy, engine: t.engine }; })
+        : loadModel(file).then((m: Model) => ({ policy: modelPolicy(m), engine: `i8x16 ${m.backend}` }));
+      cache.set(key, p);
     }
     return p;
   };
   process.on('message', async (job: Job) => {
     try {
-      const { policy, engine } = await load(job);
-      reference ??= loadModel(join(dirname(job.file), REFERENCE)).then((m) => modelPolicy(m, 'float32 reference'));
-      const ref = job.withReference ? await reference : undefined;
+      const loaded: { key: string; policy: Policy; engine: string }[] = [];
+      for (const r of job.rows) {
+        try {
+          loaded.push({ key: r.key, ...(await load(r.engine, r.file)) });
+        } catch (e) {
+          // e.g. tfjs not installed: that row is reported unavailable, the others run
+          send({ type: 'progress', steps: job.maxSteps });
+          send({ type: 'error', row: r.key, message: e instanceof Error ? e.message.split('\n')[0]! : String(e) });
+        }
+      }
+      const reference = (await load('i8x16', job.reference)).policy;
+      const policies = loaded.map((l) => l.policy);
       let reported = 0;
-      const r = runEpisode(policy, {
-        seed: job.seed, maxSteps: job.maxSteps, env: job.maxSteps === env.maxEpisodeSteps ? env : undefined, reference: ref,
-        keepEvery: job.keepEvery, keepMax: job.keepMax,
-        onStep: (s) => { if (s - reported >= 25) { send({ type: 'progress', steps: s - reported }); reported = s; } },
+      const results = runSharedEpisodes(policies, {
+        seed: job.seed, maxSteps: job.maxSteps, reference, keepEvery: job.keepEvery, keepMax: job.keepMax,
+        onSteps: (n) => { reported += n; if (reported >= 50) { send({ type: 'progress', steps: reported }); reported = 0; } },
       });
+      const played = results.reduce((a, r) => a + r.steps, 0);
       // episodes that end early count their unplayed steps as done for the progress bar
-      send({ type: 'progress', steps: job.maxSteps - reported });
-      send({ type: 'result', result: { row: job.row, seed: job.seed, reward: r.reward, steps: r.steps, terminated: r.terminated, agree: r.agree, actions: r.actions, actMs: r.actMs.slice(), frames: r.frames, engine } });
+      send({ type: 'progress', steps: reported + loaded.length * job.maxSteps - played });
+      results.forEach((r, i) => send({ type: 'result', result: {
+        row: loaded[i]!.key, seed: job.seed, reward: r.reward, steps: r.steps, terminated: r.terminated, agree: r.agree,
+        actions: r.actions, actMs: r.actMs.slice(), frames: r.frames, engine: loaded[i]!.engine,
+      } }));
     } catch (e) {
-      send({ type: 'progress', steps: job.maxSteps });
-      send({ type: 'error', row: job.row, message: e instanceof Error ? e.message.split('\n')[0]! : String(e) });
+      send({ type: 'error', message: e instanceof Error ? e.message : String(e) });
     }
+    send({ type: 'done' });
   });
   process.on('disconnect', () => process.exit(0));
   send({ type: 'ready' });

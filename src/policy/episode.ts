@@ -2,7 +2,7 @@
 // python/eval.py evaluates them: discrete actions, the seed's preprocessing, argmax over 5 values, no wrappers.
 // Adapters: an i8x16 Model at any build (float or int8/uint8 I/O), or any float logits function (tfjs lives in
 // the CLI layer so the library never depends on it).
-import { CarRacing } from '../carracing/index.js';
+import { CarRacing, CarRacingRenderer, type RenderScene } from '../carracing/index.js';
 import type { Model } from '../model.js';
 import { grayscaleU8, preprocessObservation } from './preprocess.js';
 
@@ -152,6 +152,112 @@ export function runEpisode(policy: Policy, options: EpisodeOptions): EpisodeResu
   // a step cap below the env's own limit ends the episode as a truncation too
   if (!terminated) truncated = true;
   return { seed: options.seed, reward, steps, terminated, truncated, lapFinished, actMs: actMs.subarray(0, steps), agree: ref ? agree : null, actions, frames };
+}
+
+export interface SharedEpisodeOptions {
+  seed: number;
+  maxSteps?: number;
+  /** Policy evaluated on every frame a policy visits, for agreement (may be one of the policies: then free where they share frames). */
+  reference?: Policy;
+  keepEvery?: number;
+  keepMax?: number;
+  /** Called with the number of policy-steps completed since the last call. */
+  onSteps?: (n: number) => void;
+}
+
+interface Branch {
+  env: CarRacing;
+  obs: Uint8Array;
+  members: number[];
+  history: Uint8Array;
+  step: number;
+  reward: number;
+  /** Action of step `step`, already chosen (a branch created at a divergence). */
+  pending: number;
+}
+
+/**
+ * One episode per policy on the same seed, exactly as separate runEpisode calls in fresh envs would run them,
+ * but sharing the environment while the policies choose the same actions: the env is deterministic, so policies
+ * that agree so far are on the same trajectory. At a divergence the branch that leaves gets a fresh env that
+ * replays the shared action prefix physics-only (the 96×96 rendering is ~90% of a step) and continues from there.
+ * Observations are rendered by this runner from the env's scene, which is what the env itself renders.
+ */
+export function runSharedEpisodes(policies: readonly Policy[], options: SharedEpisodeOptions): EpisodeResult[] {
+  const maxSteps = options.maxSteps ?? 1000;
+  const keepEvery = options.keepEvery ?? 0, keepMax = options.keepMax ?? 64;
+  const refIndex = options.reference ? policies.indexOf(options.reference) : -1;
+  const renderer = new CarRacingRenderer();
+  const scene: RenderScene = renderer.createScene();
+  const results: EpisodeResult[] = policies.map(() => ({
+    seed: options.seed, reward: 0, steps: 0, terminated: false, truncated: false, lapFinished: false,
+    actMs: new Float64Array(maxSteps), agree: options.reference ? 0 : null, actions: [0, 0, 0, 0, 0], frames: [],
+  }));
+  const newEnv = () => {
+    const env = new CarRacing({ continuous: false, observations: false, maxEpisodeSteps: maxSteps });
+    env.reset({ seed: options.seed });
+    return env;
+  };
+  const render = (b: Branch) => { b.env.fillRenderScene(scene); renderer.renderState(scene, b.obs); };
+  const root: Branch = { env: newEnv(), obs: new Uint8Array(96 * 96 * 3), members: policies.map((_, i) => i), history: new Uint8Array(maxSteps), step: 0, reward: 0, pending: -1 };
+  render(root);
+  const stack = [root];
+  const chosen = new Int8Array(policies.length);
+  while (stack.length) {
+    const b = stack.pop()!;
+    for (;;) {
+      let action = b.pending;
+      b.pending = -1;
+      if (action < 0) {
+        // every member acts on this frame
+        let refAction = -1;
+        for (const i of b.members) {
+          const t0 = performance.now();
+          chosen[i] = policies[i]!.act(b.obs);
+          results[i]!.actMs[b.step] = performance.now() - t0;
+          if (i === refIndex) refAction = chosen[i]!;
+        }
+        if (options.reference && refAction < 0 && b.members.some((i) => i !== refIndex)) refAction = options.reference.act(b.obs);
+        const keep = keepEvery > 0 && b.step % keepEvery === 0 ? b.obs.slice() : null;
+        for (const i of b.members) {
+          const r = results[i]!;
+          r.actions[chosen[i]!]!++;
+          if (r.agree !== null && chosen[i] === refAction) r.agree++;
+          if (keep && r.frames.length < keepMax) r.frames.push(keep);
+        }
+        options.onSteps?.(b.members.length);
+        // split by action: the first member's action keeps this env, every other action gets its own branch
+        action = chosen[b.members[0]!]!;
+        const others = [...new Set(b.members.map((i) => chosen[i]!))].filter((a) => a !== action);
+        for (const a of others) {
+          const env = newEnv();
+          for (let k = 0; k < b.step; k++) env.step(b.history[k]!);
+          stack.push({ env, obs: new Uint8Array(96 * 96 * 3), members: b.members.filter((i) => chosen[i] === a), history: b.history.slice(), step: b.step, reward: b.reward, pending: a });
+        }
+        if (others.length) b.members = b.members.filter((i) => chosen[i] === action);
+      }
+      b.history[b.step] = action;
+      const r = b.env.step(action);
+      b.reward += r.reward;
+      b.step++;
+      const end = r.terminated || r.truncated || b.step >= maxSteps;
+      if (end) {
+        for (const i of b.members) {
+          const res = results[i]!;
+          res.reward = b.reward;
+          res.steps = b.step;
+          res.terminated = r.terminated;
+          res.truncated = !r.terminated;
+          res.lapFinished = r.info.lap_finished === true;
+          res.actMs = res.actMs.subarray(0, b.step);
+        }
+        b.env.close();
+        break;
+      }
+      render(b);
+    }
+  }
+  return results;
 }
 
 export interface Summary {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadModel } from '../../src/index.js';
 import { detectFeatures } from '../../src/wasm/loader.js';
-import { evaluatePolicy, inputQuantizationTable, modelPolicy, runEpisode, type Policy } from '../../src/policy/episode.js';
+import { evaluatePolicy, inputQuantizationTable, modelPolicy, runEpisode, runSharedEpisodes, type Policy } from '../../src/policy/episode.js';
 
 const MODELS = join(import.meta.dirname, '../../models');
 const STEPS = 100;
@@ -66,5 +66,22 @@ describe('episode runner', () => {
     // ties go to even as numpy does: scale 2/255 puts odd levels exactly on .5
     const ties = inputQuantizationTable(2 / 255, 0, 'int8');
     expect([ties[1], ties[3], ties[5]]).toEqual([0, 2, 2]);
+  });
+
+  it('shared episodes give exactly what separate episodes in fresh envs give, across divergences', async () => {
+    const float = modelPolicy(await loadModel(join(MODELS, 'car_racing_float32.tflite'), { backend: 'simd' }), 'float32');
+    const int8 = modelPolicy(await loadModel(join(MODELS, 'car_racing_int8.tflite'), { backend: 'simd' }), 'int8');
+    // deviates from float32 at its 20th and 60th frames (forced divergences, one of them nested)
+    const deviant = (at: number[]): Policy => { let n = 0; return { name: `dev${at}`, act: (o) => (at.includes(n++) ? 4 : float.act(o)) }; };
+    const make = () => [float, int8, deviant([20]), deviant([20, 60]), deviant([35])];
+    const opts = { seed: 4, maxSteps: 120, reference: float, keepEvery: 30 };
+    const shared = runSharedEpisodes(make(), opts);
+    const separate = make().map((p) => runEpisode(p, opts));
+    shared.forEach((s, i) => {
+      const r = separate[i]!;
+      expect([s.reward, s.steps, s.agree, s.actions, s.truncated], `policy ${i}`).toEqual([r.reward, r.steps, r.agree, r.actions, r.truncated]);
+      expect(s.frames, `policy ${i} frames`).toEqual(r.frames);
+    });
+    expect(new Set(shared.map((s) => s.reward)).size).toBeGreaterThan(1);
   });
 });
