@@ -275,6 +275,7 @@ async function poolRun(file: string, build: Build) {
   let rewards: number[] = [];
   for (const workers of [1, 2, 1, 2]) {
     const pool = await createPool({ source: file, backend: build, workers, maxEpisodeSteps });
+    await pool.evaluate({ seeds: Array.from({ length: workers }, (_, i) => 900 + i) });   // JIT warm-up in every worker
     const t = performance.now();
     const r = await pool.evaluate({ seeds });
     times[workers]!.push(performance.now() - t);

@@ -1,6 +1,6 @@
 // One adapter per peer runtime: load a model once, then `run(x)` = bind the float32 NHWC frame, infer,
 // read the 5 logits back to JS. Every adapter runs single-threaded at batch 1.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
@@ -26,7 +26,17 @@ export interface Peer {
 export interface Skipped { runtime: Runtime | string; dtype?: DType; build?: string; reason: string }
 
 const require = createRequire(import.meta.url);
-const pkgDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
+/** A package's directory (some packages do not export their package.json: walk up from the main file). */
+function pkgDir(name: string): string {
+  try { return dirname(require.resolve(`${name}/package.json`)); } catch { /* not exported */ }
+  let dir = dirname(require.resolve(name));
+  while (!existsSync(join(dir, 'package.json')) || (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name !== name) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`no package.json for ${name}`);
+    dir = up;
+  }
+  return dir;
+}
 const pkgVersion = (name: string) => (JSON.parse(readFileSync(join(pkgDir(name), 'package.json'), 'utf8')) as { version: string }).version;
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 160);
 
