@@ -2,7 +2,7 @@
 // python/eval.py evaluates them: discrete actions, the seed's preprocessing, argmax over 5 values, no wrappers.
 // Adapters: an i8x16 Model at any build (float or int8/uint8 I/O), or any float logits function (tfjs lives in
 // the CLI layer so the library never depends on it).
-import { CarRacing, CarRacingRenderer, type RenderScene } from '../carracing/index.js';
+import { CarRacing } from '../carracing/index.js';
 import type { Model } from '../model.js';
 import { grayscaleU8, preprocessObservation } from './preprocess.js';
 
@@ -181,26 +181,17 @@ interface Branch {
  * but sharing the environment while the policies choose the same actions: the env is deterministic, so policies
  * that agree so far are on the same trajectory. At a divergence the branch that leaves gets a fresh env that
  * replays the shared action prefix physics-only (the 96×96 rendering is ~90% of a step) and continues from there.
- * Observations are rendered by this runner from the env's scene, which is what the env itself renders.
  */
 export function runSharedEpisodes(policies: readonly Policy[], options: SharedEpisodeOptions): EpisodeResult[] {
   const maxSteps = options.maxSteps ?? 1000;
   const keepEvery = options.keepEvery ?? 0, keepMax = options.keepMax ?? 64;
   const refIndex = options.reference ? policies.indexOf(options.reference) : -1;
-  const renderer = new CarRacingRenderer();
-  const scene: RenderScene = renderer.createScene();
   const results: EpisodeResult[] = policies.map(() => ({
     seed: options.seed, reward: 0, steps: 0, terminated: false, truncated: false, lapFinished: false,
     actMs: new Float64Array(maxSteps), agree: options.reference ? 0 : null, actions: [0, 0, 0, 0, 0], frames: [],
   }));
-  const newEnv = () => {
-    const env = new CarRacing({ continuous: false, observations: false, maxEpisodeSteps: maxSteps });
-    env.reset({ seed: options.seed });
-    return env;
-  };
-  const render = (b: Branch) => { b.env.fillRenderScene(scene); renderer.renderState(scene, b.obs); };
-  const root: Branch = { env: newEnv(), obs: new Uint8Array(96 * 96 * 3), members: policies.map((_, i) => i), history: new Uint8Array(maxSteps), step: 0, reward: 0, pending: -1 };
-  render(root);
+  const rootEnv = new CarRacing({ continuous: false, maxEpisodeSteps: maxSteps });
+  const root: Branch = { env: rootEnv, obs: rootEnv.reset({ seed: options.seed }).observation, members: policies.map((_, i) => i), history: new Uint8Array(maxSteps), step: 0, reward: 0, pending: -1 };
   const stack = [root];
   const chosen = new Int8Array(policies.length);
   while (stack.length) {
@@ -230,14 +221,14 @@ export function runSharedEpisodes(policies: readonly Policy[], options: SharedEp
         action = chosen[b.members[0]!]!;
         const others = [...new Set(b.members.map((i) => chosen[i]!))].filter((a) => a !== action);
         for (const a of others) {
-          const env = newEnv();
-          for (let k = 0; k < b.step; k++) env.step(b.history[k]!);
-          stack.push({ env, obs: new Uint8Array(96 * 96 * 3), members: b.members.filter((i) => chosen[i] === a), history: b.history.slice(), step: b.step, reward: b.reward, pending: a });
+          const env = replayEnv(options.seed, maxSteps, b.history, b.step);
+          stack.push({ env, obs: b.obs, members: b.members.filter((i) => chosen[i] === a), history: b.history.slice(), step: b.step, reward: b.reward, pending: a });
         }
         if (others.length) b.members = b.members.filter((i) => chosen[i] === action);
       }
       b.history[b.step] = action;
       const r = b.env.step(action);
+      b.obs = r.observation;
       b.reward += r.reward;
       b.step++;
       const end = r.terminated || r.truncated || b.step >= maxSteps;
@@ -254,10 +245,23 @@ export function runSharedEpisodes(policies: readonly Policy[], options: SharedEp
         b.env.close();
         break;
       }
-      render(b);
     }
   }
   return results;
+}
+
+/**
+ * A fresh env at step `steps` of the action sequence `history`: the prefix is replayed without rendering (physics is
+ * independent of it), then observations are switched on, so the next step renders exactly as an env that rendered
+ * all along. (The env's HUD shows the score before the step's −0.1, which only the env itself renders right.)
+ */
+function replayEnv(seed: number, maxSteps: number, history: Uint8Array, steps: number): CarRacing {
+  const env = new CarRacing({ continuous: false, observations: false, maxEpisodeSteps: maxSteps });
+  env.reset({ seed });
+  for (let k = 0; k < steps; k++) env.step(history[k]!);
+  // `observations` is a constructor option; the env reads it on every step, so turning it on here is safe
+  (env as { observations: boolean }).observations = true;
+  return env;
 }
 
 export interface Summary {

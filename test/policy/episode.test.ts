@@ -71,16 +71,23 @@ describe('episode runner', () => {
   it('shared episodes give exactly what separate episodes in fresh envs give, across divergences', async () => {
     const float = modelPolicy(await loadModel(join(MODELS, 'car_racing_float32.tflite'), { backend: 'simd' }), 'float32');
     const int8 = modelPolicy(await loadModel(join(MODELS, 'car_racing_int8.tflite'), { backend: 'simd' }), 'int8');
+    // every frame a policy sees (hashed) and every action it takes
+    const seen = (p: Policy) => {
+      const log: number[] = [];
+      return { log, policy: { name: p.name, act: (o: Uint8Array) => { let h = 0; for (let i = 0; i < o.length; i++) h = (Math.imul(h, 31) + o[i]!) | 0; const a = p.act(o); log.push(h, a); return a; } } };
+    };
     // deviates from float32 at its 20th and 60th frames (forced divergences, one of them nested)
     const deviant = (at: number[]): Policy => { let n = 0; return { name: `dev${at}`, act: (o) => (at.includes(n++) ? 4 : float.act(o)) }; };
-    const make = () => [float, int8, deviant([20]), deviant([20, 60]), deviant([35])];
+    const make = () => [float, int8, deviant([20]), deviant([20, 60]), deviant([35])].map(seen);
     const opts = { seed: 4, maxSteps: 120, reference: float, keepEvery: 30 };
-    const shared = runSharedEpisodes(make(), opts);
-    const separate = make().map((p) => runEpisode(p, opts));
+    const a = make(), b = make();
+    const shared = runSharedEpisodes(a.map((x) => x.policy), opts);
+    const separate = b.map((x) => runEpisode(x.policy, opts));
     shared.forEach((s, i) => {
       const r = separate[i]!;
       expect([s.reward, s.steps, s.agree, s.actions, s.truncated], `policy ${i}`).toEqual([r.reward, r.steps, r.agree, r.actions, r.truncated]);
-      expect(s.frames, `policy ${i} frames`).toEqual(r.frames);
+      expect(a[i]!.log, `policy ${i}: frames and actions`).toEqual(b[i]!.log);
+      expect(s.frames, `policy ${i} kept frames`).toEqual(r.frames);
     });
     expect(new Set(shared.map((s) => s.reward)).size).toBeGreaterThan(1);
   });
