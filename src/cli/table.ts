@@ -357,7 +357,7 @@ export function formatTable(r: TableReport): string {
 
 export function tableSvg(r: TableReport): string {
   const rows = r.rows;
-  const W = 860, rowH = 44, top = 60, H = top + rows.length * rowH + 50, labelW = 200, panelW = 280, gap = 40;
+  const W = 1000, rowH = 44, top = 60, H = top + rows.length * rowH + 66, labelW = 200, panelW = 280, gap = 50;
   const x1 = labelW, x2 = labelW + panelW + gap;
   const colors: Record<string, string> = { scalar: '#9aa5b1', simd: '#3b82f6', relaxed: '#10b981', episode: '#f59e0b' };
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
@@ -382,7 +382,7 @@ export function tableSvg(r: TableReport): string {
     bars.forEach(([name, v], j) => {
       const by = y + 4 + j * 11;
       if (v === null || v === undefined) return;
-      parts.push(`<rect x="${x1}" y="${by}" width="${Math.max(1, xMs(v) - x1)}" height="9" fill="${colors[name]}"/><text x="${xMs(v) + 4}" y="${by + 8}" font-size="9">${ms(v)} ${name}</text>`);
+      parts.push(`<rect x="${x1}" y="${by}" width="${Math.max(1, xMs(v) - x1)}" height="9" fill="${colors[name]}"/><text x="${xMs(v) + 4}" y="${by + 8}" font-size="9">${ms(v)} ${name === 'episode' ? 'tfjs' : name}</text>`);
     });
     if (row.reward) {
       const m = row.reward.mean, s = row.reward.std;
@@ -394,7 +394,7 @@ export function tableSvg(r: TableReport): string {
     if (seedRow) parts.push(`<line x1="${xR(seedRow.reward)}" x2="${xR(seedRow.reward)}" y1="${y + 4}" y2="${y + 32}" stroke="#dc2626" stroke-width="2"/><line x1="${xMs(seedRow.msPerFrame)}" x2="${xMs(seedRow.msPerFrame)}" y1="${y + 2}" y2="${y + 36}" stroke="#dc2626" stroke-width="2" stroke-dasharray="3,2"/>`);
   });
   const ly = top + rows.length * rowH + 32;
-  parts.push(...['scalar', 'simd', 'relaxed', 'episode'].map((k, i) => `<rect x="${x1 + i * 90}" y="${ly - 9}" width="10" height="10" fill="${colors[k]}"/><text x="${x1 + i * 90 + 14}" y="${ly}">${k === 'episode' ? 'tfjs (in episode)' : k}</text>`),
-    `<line x1="${x2}" x2="${x2 + 14}" y1="${ly - 4}" y2="${ly - 4}" stroke="#dc2626" stroke-width="2"/><text x="${x2 + 18}" y="${ly}">seed article's published figure</text>`, '</svg>');
+  parts.push(...['scalar', 'simd', 'relaxed', 'episode'].map((k, i) => `<rect x="${x1 + i * 70}" y="${ly - 9}" width="10" height="10" fill="${colors[k]}"/><text x="${x1 + i * 70 + 14}" y="${ly}">${k === 'episode' ? 'tfjs (in episode)' : k}</text>`),
+    `<line x1="${x1}" x2="${x1 + 14}" y1="${ly + 14}" y2="${ly + 14}" stroke="#dc2626" stroke-width="2"/><text x="${x1 + 18}" y="${ly + 18}">the seed article's published figures (dashed: ms/frame, solid: reward)</text>`, '</svg>');
   return `${parts.join('\n')}\n`;
 }
