@@ -1,10 +1,11 @@
 """Real CarRacing-v3 frames for cross-runtime tests: test/fixtures/frames/.
 
 Rolls out the float Keras policy (models/car_racing.weights.h5) on evaluation seeds 0..9 and keeps every 20th
-observation starting at step 10 (50 per episode, 500 total). Writes:
-  carracing_frames_gray.npy  500x96x96 uint8  tf.image.rgb_to_grayscale(obs) (the seed's first op, before /255)
+observation starting at step 10 (up to 50 per episode; episodes that finish the lap early give fewer: 476 total).
+Writes:
+  carracing_frames_gray.npy  Nx96x96 uint8    tf.image.rgb_to_grayscale(obs) (the seed's first op, before /255)
   carracing_frames_rgb.npy    64x96x96x3 uint8 raw observations of the first 64 frames
-  keras_logits.npy           500x5 float32     Keras float policy logits on gray/255
+  keras_logits.npy           Nx5 float32       Keras float policy logits on gray/255
   index.json                 seed/step of each frame, shapes, how to rebuild the model input
 """
 import json
