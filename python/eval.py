@@ -117,7 +117,11 @@ def evaluate(model, seeds, ref, workers, use_ref):
     import multiprocessing as mp
     t0 = time.time()
     with mp.get_context('spawn').Pool(workers, initializer=_init, initargs=(model, ref, use_ref)) as pool:
-        eps = pool.map(episode, seeds, chunksize=1)
+        eps = []
+        for e in pool.imap(episode, seeds, chunksize=1):   # progress per episode (order kept)
+            eps.append(e)
+            print(f"  {os.path.basename(model)} seed {e['seed']}: {e['reward']:.1f} in {e['steps']} steps, "
+                  f"agree {e['agree'] / e['steps']:.3f} ({time.time() - t0:.0f}s)", file=sys.stderr, flush=True)
     r = np.array([e['reward'] for e in eps])
     frames = sum(e['steps'] for e in eps)
     return dict(model=os.path.relpath(model, ROOT), size_bytes=os.path.getsize(model),
@@ -132,7 +136,7 @@ def evaluate(model, seeds, ref, workers, use_ref):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('models', nargs='+')
+    ap.add_argument('models', nargs='*')
     ap.add_argument('--seeds', default='0-49', help='e.g. 0-49 or 0,3,7 (default 0-49; training used 1000+)')
     ap.add_argument('--reference', default=os.path.join(ROOT, 'models', 'car_racing.weights.h5'),
                     help='float policy for argmax agreement ("none" to skip)')
@@ -140,6 +144,7 @@ def main():
     ap.add_argument('--ref', action='store_true', help='TFLite BUILTIN_REF kernels instead of default kernels')
     ap.add_argument('--baseline', default=os.path.join(ROOT, 'models', 'car_racing_float32.tflite'),
                     help='float result (already in the JSON or evaluated here) for paired per-seed comparison')
+    ap.add_argument('--merge', nargs='*', default=[], help='also merge the results of these JSON files (parallel runs)')
     ap.add_argument('--json', help='write results here (merged by model path if the file exists)')
     args = ap.parse_args()
     ref = None if args.reference == 'none' else args.reference
@@ -148,6 +153,8 @@ def main():
     results = {}
     if args.json and os.path.exists(args.json):
         results = json.load(open(args.json)).get('results', {})
+    for p in args.merge:
+        results.update(json.load(open(p))['results'])
     for m in args.models:
         res = evaluate(m, seeds, ref, args.workers, args.ref)
         results[res['model']] = res
