@@ -20,7 +20,7 @@ import { dirname, join } from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { Build } from '../src/kernels/api.js';
-import { argmax, findModels, floatReference, loadFrames, rel, ROOT, toFloat } from './peers/inputs.js';
+import { argmax, findModels, floatReference, loadFrames, rel, toFloat } from './peers/inputs.js';
 import {
   i8x16Peers, liteRtPeers, ortPeers, tfjsPeers, tfjsTflitePeers, versions,
   type Peer, type Skipped,
@@ -304,4 +304,3 @@ await main();
 // onnxruntime-web / LiteRT keep handles open; the results are written
 process.exit(0);
 
-void ROOT;
