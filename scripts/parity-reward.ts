@@ -3,13 +3,14 @@
 //
 //   nice -n 5 node --import tsx scripts/parity-reward.ts [--workers 2] [--models a.tflite,b.tflite] [--seeds 0-49]
 //   node --import tsx scripts/parity-reward.ts --compare-only     (recompare stored TS rewards, e.g. after eval.py reran)
+//   --gym a.json,b.json: python/eval.py result files to read (default models/eval_results.json; later files win)
 //
 // Acceptance (issue 5): the TS mean is within 3% of the Gymnasium mean, or the paired per-seed difference is
 // within 2 standard errors. Writes bench/results/reward-parity.json.
 import { fork } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { basename, join, relative } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -48,13 +49,21 @@ if (argv[0] === '--child') {
 // ------------------------------------------------------------------ parent
 interface GymResult { model: string; seeds: number[]; mean: number; std: number; episodes: { seed: number; reward: number; steps: number }[] }
 
-function gymnasium(): Record<string, GymResult> {
-  if (!existsSync(EVAL)) return {};
-  return (JSON.parse(readFileSync(EVAL, 'utf8')) as { results: Record<string, GymResult> }).results;
+const GYM_FILES = (opt('--gym')?.split(',').map((f) => resolve(f)) ?? [EVAL]).filter((f) => existsSync(f));
+
+function gymnasium(): Record<string, GymResult & { file: string }> {
+  const out: Record<string, GymResult & { file: string }> = {};
+  for (const f of GYM_FILES) {
+    for (const [k, v] of Object.entries((JSON.parse(readFileSync(f, 'utf8')) as { results: Record<string, GymResult> }).results)) out[k] = { ...v, file: relative(ROOT, f) };
+  }
+  return out;
 }
 
-async function runModel(file: string, seeds: number[], workers: number): Promise<{ episodes: TsEpisode[]; backend: string; wallS: number }> {
+interface Run { episodes: TsEpisode[]; backend: string; wallS: number; date?: string; node?: string; loadavg?: number[]; workers?: number }
+
+async function runModel(file: string, seeds: number[], workers: number): Promise<Run> {
   const t0 = performance.now();
+  const date = new Date().toISOString(), load = loadavg();
   const shards = Array.from({ length: workers }, (_, w) => seeds.filter((_, i) => i % workers === w)).filter((s) => s.length);
   const episodes: TsEpisode[] = [];
   let backend = '';
@@ -69,7 +78,7 @@ async function runModel(file: string, seeds: number[], workers: number): Promise
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`child for ${file} exited with ${code}`))));
   })));
   episodes.sort((a, b) => a.seed - b.seed);
-  return { episodes, backend, wallS: (performance.now() - t0) / 1000 };
+  return { episodes, backend, wallS: (performance.now() - t0) / 1000, date, node: process.version, loadavg: load, workers };
 }
 
 function mean(v: number[]) { return v.reduce((a, b) => a + b, 0) / v.length; }
@@ -96,24 +105,30 @@ function compare(ts: TsEpisode[], gym: GymResult | undefined) {
 }
 
 const gym = gymnasium();
-const stored = existsSync(OUT) ? JSON.parse(readFileSync(OUT, 'utf8')) as { models: Record<string, { episodes: TsEpisode[]; backend: string; wallS: number }> } & Record<string, unknown> : null;
+const stored = existsSync(OUT) ? JSON.parse(readFileSync(OUT, 'utf8')) as { models: Record<string, Run> } & Record<string, unknown> : null;
 const models = opt('--models')?.split(',') ?? DEFAULT_MODELS;
 const evalSeeds = gym[models[0]!]?.seeds;
 const seeds = opt('--seeds') ? parseSeeds(opt('--seeds')!) : evalSeeds ?? parseSeeds('0-49');  // python/eval.py's default
 const workers = Number(opt('--workers') ?? 2);
 
+const compareOnly = argv.includes('--compare-only') && !!stored;
 const out: Record<string, unknown> = {
-  date: new Date().toISOString(), node: process.version, cores: cpus().length, loadavg: loadavg(),
-  seedsFrom: evalSeeds ? 'models/eval_results.json' : 'python/eval.py default (0-49)', workers,
-  gymnasiumMeta: existsSync(EVAL) ? (JSON.parse(readFileSync(EVAL, 'utf8')) as { meta: unknown }).meta : null,
+  written: new Date().toISOString(), cores: cpus().length,
+  seedsFrom: compareOnly ? stored!.seedsFrom : opt('--seeds') ? '--seeds' : evalSeeds ? 'python/eval.py results' : 'python/eval.py default (0-49)',
+  gymnasiumMeta: Object.fromEntries(GYM_FILES.map((f) => [relative(ROOT, f), (JSON.parse(readFileSync(f, 'utf8')) as { meta: unknown }).meta])),
   models: {} as Record<string, unknown>,
 };
-for (const file of models) {
-  const key = relative(ROOT, join(ROOT, file));
+// models run before and not rerun now are kept (and recompared)
+const keys = [...new Set([...Object.keys(stored?.models ?? {}), ...models.map((f) => relative(ROOT, join(ROOT, f)))])];
+for (const key of keys) {
   const prev = stored?.models?.[key];
-  const run = argv.includes('--compare-only') && prev ? prev : await runModel(key, seeds, workers);
+  const rerun = !compareOnly && models.some((f) => relative(ROOT, join(ROOT, f)) === key);
+  if (!rerun && !prev) continue;
+  // entries from before per-model metadata existed carry the file's top-level run metadata
+  const run: Run = rerun ? await runModel(key, seeds, workers)
+    : { ...prev!, date: prev!.date ?? (stored!.date as string), node: prev!.node ?? (stored!.node as string), loadavg: prev!.loadavg ?? (stored!.loadavg as number[]), workers: prev!.workers ?? (stored!.workers as number) };
   const comparison = compare(run.episodes, gym[key]);
-  (out.models as Record<string, unknown>)[key] = { backend: run.backend, wallS: run.wallS, seeds: run.episodes.map((e) => e.seed), episodes: run.episodes, gymnasium: comparison };
+  (out.models as Record<string, unknown>)[key] = { backend: run.backend, date: run.date, node: run.node, loadavg: run.loadavg, workers: run.workers, wallS: run.wallS, seeds: run.episodes.map((e) => e.seed), episodes: run.episodes, gymnasiumFile: gym[key]?.file ?? null, gymnasium: comparison };
   const ts = run.episodes.map((e) => e.reward);
   console.log(`${key}: TS env mean ${mean(ts).toFixed(2)} ± ${sd(ts).toFixed(2)} over ${ts.length} seeds (${run.backend}, ${run.wallS.toFixed(0)} s)`);
   if (comparison) {
@@ -121,7 +136,7 @@ for (const file of models) {
       `paired diff ${comparison.meanDiff.toFixed(2)} ± ${comparison.semDiff.toFixed(2)} (1 SE); identical episodes ${comparison.identicalEpisodes}/${comparison.n}; ` +
       `${comparison.pass ? 'PASS' : 'FAIL'} (within 3%: ${comparison.within3pct}, within 2 SE: ${comparison.within2se})`);
   } else {
-    console.log(`  no Gymnasium result for ${key} in models/eval_results.json yet; rerun with --compare-only once it exists`);
+    console.log(`  no Gymnasium result for ${key} in ${GYM_FILES.map((f) => relative(ROOT, f)).join(', ') || 'models/eval_results.json (missing)'} yet; rerun with --compare-only once it exists`);
   }
 }
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
