@@ -298,6 +298,10 @@ export interface EvaluationOptions {
   progress?: boolean | 'always';
   /** Called after each episode. */
   onEpisode?: (result: EpisodeResult, index: number) => void;
+  /** Called after every step with the episode index and step count (e.g. to grab env.render() frames). */
+  onStep?: (episode: number, step: number) => void;
+  /** The env to use (continuous: false; e.g. with renderMode 'rgb_array'); default a fresh one. */
+  env?: CarRacing;
 }
 
 export interface Evaluation {
@@ -316,14 +320,14 @@ export interface Evaluation {
 /** Multi-episode evaluation over a seed list (one env reused). */
 export function evaluatePolicy(policy: Policy, options: EvaluationOptions): Evaluation {
   const maxSteps = options.maxSteps ?? 1000;
-  const env = new CarRacing({ continuous: false, maxEpisodeSteps: maxSteps });
+  const env = options.env ?? new CarRacing({ continuous: false, maxEpisodeSteps: maxSteps });
   const bar = new ProgressBar(policy.name, options.seeds.length * maxSteps, options.progress ?? true);
   const episodes: EpisodeResult[] = [];
   try {
     options.seeds.forEach((seed, i) => {
       const done = i * maxSteps;
       const r = runEpisode(policy, { seed, maxSteps, env, reference: options.reference, keepEvery: options.keepEvery, keepMax: options.keepMax,
-        onStep: (s) => bar.update(done + s, `seed ${seed}`) });
+        onStep: (s) => { bar.update(done + s, `seed ${seed}`); options.onStep?.(i, s); } });
       episodes.push(r);
       // episodes shorter than the limit: count the rest as done so the bar reaches the end
       bar.update(done + maxSteps, `seed ${seed}: ${r.reward.toFixed(1)}`);
@@ -331,7 +335,7 @@ export function evaluatePolicy(policy: Policy, options: EvaluationOptions): Eval
       options.onEpisode?.(r, i);
     });
   } finally {
-    env.close();
+    if (!options.env) env.close();
     bar.done();
   }
   return summarizeEpisodes(policy.name, episodes);
