@@ -324,6 +324,9 @@ ZOO = {
     'conv_nearties': (m_conv_grid, {'CONV_2D'}, 1.0, True, 'nearties'),
     # int8 FC samples where MBQM and BUILTIN_REF's float requantization disagree (seen on the trained policy)
     'fc_requant': (m_fc_requant, {'FULLY_CONNECTED'}, 1.0, True, 'requant'),
+    # hybrid input quantization on exact .5 ties (rounding before vs after adding the zero point)
+    'fc_exactties': (m_fc_grid, {'FULLY_CONNECTED'}, 1.0, True, 'exactties'),
+    'conv_exactties': (m_conv_grid, {'CONV_2D'}, 1.0, True, 'exactties'),
     'flatten_fc': (m_flatten_fc, {'RESHAPE', 'FULLY_CONNECTED'}, 1.0, True),
     'reshape': (m_reshape, {'RESHAPE', 'FULLY_CONNECTED'}, 1.0, True),
     'pool_max_valid': (m_pool_max_valid, {'MAX_POOL_2D'}, 1.0, False),
@@ -422,8 +425,8 @@ def quantize(x, scale, zp, dtype):
 
 def _asym_quant_disagreements(rows):
     """Count values whose hybrid input quantization (TFLite AsymmetricQuantizeFloats: scale and zero point in
-    double, inv = 1/float(scale)) rounds differently when zp + x·inv is summed in float32 instead of in double
-    after a float32 product."""
+    double, inv = 1/float(scale), q = zp + round(float(x·inv))) would come out differently if zp were added
+    before rounding in float32: near-ties (the seed model hit one)."""
     n = 0
     for r in rows:
         rmin, rmax = min(0.0, float(r.min())), max(0.0, float(r.max()))
@@ -584,6 +587,7 @@ def build_case(name, spec, variants, manifest_cases, skipped):
     builder, expect_ops, rng_amp, has_weights = spec[:4]
     grid = len(spec) > 4 and spec[4] == 'grid'
     nearties = len(spec) > 4 and spec[4] == 'nearties'
+    exactties = len(spec) > 4 and spec[4] == 'exactties'
     seed = int(hashlib.sha256(name.encode()).hexdigest()[:8], 16)
     # fresh name scope per model: tensor names in the files then do not depend on which models ran before
     keras.backend.clear_session()
@@ -599,6 +603,19 @@ def build_case(name, spec, variants, manifest_cases, skipped):
     in_shapes = [tuple(int(v) for v in t.shape) for t in model.inputs]
 
     def draw(n):
+        if exactties:
+            # rows in [0, 255/64] with the max present: hybrid scale 1/64 and inv 64 exactly, so x·inv = k + 0.5
+            # exactly; round-then-add-zp and add-then-round disagree on every such value (zp = -128)
+            out = []
+            for _ in range(n):
+                sample = []
+                for s in in_shapes:
+                    v = ((rng.integers(0, 255, s) + 0.5) / 64).astype(np.float32)
+                    rows = v.reshape(-1, s[-1]) if len(s) == 2 else v.reshape(1, -1)
+                    rows[:, 0] = 255 / 64
+                    sample.append(rows.reshape(s))
+                out.append(sample)
+            return out
         if grid:
             # values k/32 in [-amp, amp] with both ends present: the per-row/per-image asymmetric input
             # quantization of hybrid ops and QUANTIZE then hit exact and near .5 ties (rounding-mode tests)
