@@ -36,7 +36,7 @@ export function barChartSvg(title: string, subtitle: string, rows: ChartRow[]): 
     parts.push(`<line x1="${x99.toFixed(1)}" x2="${x99.toFixed(1)}" y1="${y + 4}" y2="${y + barH - 4}" stroke="#333"/>`);
     parts.push(`<text x="${(x99 + 6).toFixed(1)}" y="${y + barH - 5}" fill="#333">${r.p50.toFixed(3)}</text>`);
   });
-  parts.push(`<text x="${left + plotW / 2}" y="${height - 1}" text-anchor="middle" fill="#666">ms per frame (log scale)</text>`);
+  parts.push(`<text x="${left + plotW / 2}" y="${height - 5}" text-anchor="middle" fill="#666">ms per frame (log scale)</text>`);
   parts.push('</svg>');
   return parts.join('\n') + '\n';
 }
