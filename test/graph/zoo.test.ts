@@ -10,7 +10,7 @@ import { createReferenceRuntime } from './helpers/reference-runtime.js';
 import { argmax, compareOutput, readSamples, type ManifestCase } from './helpers/fixtures.js';
 
 // The op zoo, plus the seed-architecture files (same manifest format; large ones may be uncommitted).
-const FIXTURE_DIRS = [process.env.I8X16_ZOO_DIR ?? join(__dirname, '../fixtures/zoo'), join(__dirname, '../fixtures/seed')];
+const FIXTURE_DIRS = [process.env.I8X16_ZOO_DIR ?? join(__dirname, '../fixtures/zoo'), join(__dirname, '../fixtures/seed'), join(__dirname, '../fixtures/trained')];
 // The three kernel builds, plus the op layer on the plain-TS reference kernels (test/graph/helpers),
 // which separates op-layer mistakes from kernel ones.
 const BUILDS = ['scalar', 'simd', 'relaxed', 'ts-reference'] as const;

@@ -47,6 +47,9 @@ export function createReferenceRuntime(): KernelRuntime {
 
   function convQS8(g: ConvGeometry, dw: number, p: QuantizedParams): PreparedOp {
     const mults = Array.from(p.weightScales, (ws) => quantizeMultiplier(p.inputScale * ws / p.outputScale));
+    // 'float': round(acc · inS·wS/outS) as BUILTIN_REF's FC does (batched FC runs as a 1×1 conv).
+    const ratios = Array.from(p.weightScales, (ws) => (p.inputScale * ws) / p.outputScale);
+    const floatRequant = p.requantization === 'float';
     return {
       run(inPtr, outPtr) {
         const m = i8();
@@ -54,8 +57,9 @@ export function createReferenceRuntime(): KernelRuntime {
           let acc = 0;
           taps((ii, wi) => { acc += p.weights[wi]! * (m[inPtr + ii]! - p.inputZeroPoint); });
           acc += p.bias ? p.bias[oc]! : 0;
-          const [mm, sh] = mults[mults.length === 1 ? 0 : oc]!;
-          const r = multiplyByQuantizedMultiplier(acc, mm, sh) + p.outputZeroPoint;
+          const c = mults.length === 1 ? 0 : oc;
+          const [mm, sh] = mults[c]!;
+          const r = (floatRequant ? roundHalfAway(acc * ratios[c]!) : multiplyByQuantizedMultiplier(acc, mm, sh)) + p.outputZeroPoint;
           m[outPtr + outIndex(g, b, oy, ox, oc)] = Math.min(p.activationMax, Math.max(p.activationMin, r));
         });
       },
