@@ -1,6 +1,5 @@
 // Picks and instantiates one of the three embedded builds.
 import { simd as detectSimd, relaxedSimd as detectRelaxedSimd } from 'wasm-feature-detect';
-import { scalarWasm, simdWasm, relaxedWasm } from './builds.generated.js';
 import { decodeBase64 } from './base64.js';
 import { BackendUnavailableError } from './errors.js';
 import type { KernelExports } from './exports.js';
@@ -9,7 +8,12 @@ import { probeRelaxedDot, type RelaxedDotProbe } from './probe.js';
 export type Build = 'scalar' | 'simd' | 'relaxed';
 export type BackendChoice = Build | 'auto';
 
-const EMBEDDED: Record<Build, string> = { scalar: scalarWasm, simd: simdWasm, relaxed: relaxedWasm };
+// Dynamic imports: bundlers emit each build as its own chunk and fetch only the one chosen.
+const EMBEDDED: Record<Build, () => Promise<{ wasm: string }>> = {
+  scalar: () => import('./builds/scalar.generated.js'),
+  simd: () => import('./builds/simd.generated.js'),
+  relaxed: () => import('./builds/relaxed.generated.js'),
+};
 const BUILD_IDS: Record<Build, number> = { scalar: 0, simd: 1, relaxed: 2 };
 
 export interface EngineFeatures {
@@ -21,23 +25,29 @@ let cachedModules: Partial<Record<Build, Promise<WebAssembly.Module>>> = {};
 
 let cachedFeatures: Promise<EngineFeatures> | undefined;
 
-/** Feature detection: wasm-feature-detect's probes, confirmed by validating the embedded build itself. */
+/**
+ * Feature detection: wasm-feature-detect's probes (a few bytes each). The embedded builds are validated
+ * only when loadKernels may pick them, so detection alone fetches no build chunk.
+ */
 export function detectFeatures(): Promise<EngineFeatures> {
   return (cachedFeatures ??= (async () => {
     const [simd, relaxedSimd] = await Promise.all([detectSimd(), detectRelaxedSimd()]);
-    return {
-      simd: simd && WebAssembly.validate(buildBytes('simd')),
-      relaxedSimd: relaxedSimd && WebAssembly.validate(buildBytes('relaxed')),
-    };
+    return { simd, relaxedSimd };
   })());
 }
 
-function buildBytes(build: Build): Uint8Array<ArrayBuffer> {
-  return decodeBase64(EMBEDDED[build]) as Uint8Array<ArrayBuffer>;
+async function buildBytes(build: Build): Promise<Uint8Array<ArrayBuffer>> {
+  return decodeBase64((await EMBEDDED[build]()).wasm) as Uint8Array<ArrayBuffer>;
+}
+
+/** The feature probe, confirmed by validating the embedded build itself. */
+async function usable(build: 'simd' | 'relaxed', features: EngineFeatures): Promise<boolean> {
+  const probed = build === 'simd' ? features.simd : features.relaxedSimd;
+  return probed && WebAssembly.validate(await buildBytes(build));
 }
 
 function compile(build: Build): Promise<WebAssembly.Module> {
-  return (cachedModules[build] ??= WebAssembly.compile(buildBytes(build)));
+  return (cachedModules[build] ??= buildBytes(build).then((bytes) => WebAssembly.compile(bytes)));
 }
 
 /** Test hook: forget compiled modules and detected features (e.g. after changing V8 flags). */
@@ -73,19 +83,19 @@ export async function loadKernels(choice: BackendChoice = 'auto'): Promise<Loade
     throw new TypeError(`backend must be 'auto', 'scalar', 'simd' or 'relaxed', got ${String(choice)}`);
   }
   const features = await detectFeatures();
-  if (choice === 'relaxed' && !features.relaxedSimd) {
+  if (choice === 'relaxed' && !(await usable('relaxed', features))) {
     throw new BackendUnavailableError('backend "relaxed" needs WebAssembly relaxed SIMD, which this engine does not ' +
       'support (Node 20 needs --experimental-wasm-relaxed-simd; Node ≥ 22 and Chrome ≥ 114 have it)');
   }
-  if (choice === 'simd' && !features.simd) {
+  if (choice === 'simd' && !(await usable('simd', features))) {
     throw new BackendUnavailableError('backend "simd" needs WebAssembly SIMD (fixed-width 128-bit), which this engine does not support');
   }
-  if (choice === 'auto' && features.relaxedSimd) {
+  if (choice === 'auto' && (await usable('relaxed', features))) {
     const exports = await instantiateBuild('relaxed');
     const relaxedProbe = probeRelaxedDot(exports);
     if (relaxedProbe.inRangeExact) return { build: 'relaxed', exports, relaxedProbe, features };
   }
-  const build: Build = choice !== 'auto' ? choice : features.simd ? 'simd' : 'scalar';
+  const build: Build = choice !== 'auto' ? choice : (await usable('simd', features)) ? 'simd' : 'scalar';
   const exports = await instantiateBuild(build);
   return { build, exports, relaxedProbe: probeRelaxedDot(exports), features };
 }

@@ -129,11 +129,19 @@ describe('npm package', () => {
 
     afterAll(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
-    it('the Vite build has no static Node built-ins', () => {
+    it('the Vite build has no static Node built-ins, and each wasm build is its own lazy chunk', () => {
       const assets = join(app, 'vite-dist', 'assets');
-      for (const f of readdirSync(assets).filter((x) => x.endsWith('.js'))) {
-        expect(staticSpecifiers(readFileSync(join(assets, f), 'utf8')).filter((s) => s.startsWith('node:'))).toEqual([]);
+      const chunks = readdirSync(assets).filter((x) => x.endsWith('.js'));
+      const withWasm: string[] = [];
+      for (const f of chunks) {
+        const code = readFileSync(join(assets, f), 'utf8');
+        expect(staticSpecifiers(code).filter((s) => s.startsWith('node:'))).toEqual([]);
+        const modules = code.match(/AGFzbQ/g)?.length ?? 0;
+        if (modules) withWasm.push(`${f}:${modules}`);
       }
+      // Three chunks holding one wasm module each: a page fetches only the build it loads.
+      expect(withWasm).toHaveLength(3);
+      for (const entry of withWasm) expect(entry).toMatch(/(scalar|simd|relaxed)\.generated.*:1$/);
     });
 
     it.skipIf(!existsSync(CHROMIUM))('the Vite page and a plain <script type="module"> page run the model in chromium', async () => {
