@@ -104,7 +104,8 @@ export async function run(args: string[]): Promise<number> {
     return r.status ?? 1;
   }
   const t0 = performance.now();
-  const episodes = Number(opt(args, '--episodes') ?? 3);
+  // 2 episodes = one job per worker (one round): the default must print within 2 minutes on a loaded 2-core machine
+  const episodes = Number(opt(args, '--episodes') ?? 2);
   const seed0 = Number(opt(args, '--seed') ?? 0);
   const maxSteps = Number(opt(args, '--max-steps') ?? 1000);
   const workers = Math.max(1, Number(opt(args, '--workers') ?? 2));
