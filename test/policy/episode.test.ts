@@ -2,7 +2,7 @@
 // int8-I/O input quantization equal to python/eval.py's formula.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { loadModel } from '../../src/index.js';
+import { loadModel, type Build } from '../../src/index.js';
 import { detectFeatures } from '../../src/wasm/loader.js';
 import { evaluatePolicy, inputQuantizationTable, modelPolicy, runEpisode, runSharedEpisodes, type Policy } from '../../src/policy/episode.js';
 
@@ -18,7 +18,7 @@ function recording(p: Policy): Policy & { actions: number[] } {
 describe('episode runner', () => {
   it('int8 policy: identical actions, reward and steps on every available build', async () => {
     const f = await detectFeatures();
-    const builds = ['scalar', ...(f.simd ? ['simd'] : []), ...(f.relaxedSimd ? ['relaxed'] : [])] as const;
+    const builds: Build[] = ['scalar', ...(f.simd ? ['simd' as const] : []), ...(f.relaxedSimd ? ['relaxed' as const] : [])];
     const runs = [];
     for (const b of builds) {
       const model = await loadModel(join(MODELS, 'car_racing_int8.tflite'), { backend: b });
