@@ -20,7 +20,7 @@ describe.skipIf(MODELS.length === 0)('heap', () => {
   for (const backend of ['scalar', 'simd', 'relaxed'] as const) {
     const models = backend !== 'scalar' && existsSync(SEED) ? [...MODELS, SEED] : MODELS;
     it(`${backend}: heapUsed(10,000) − heapUsed(1,000) ≤ 64 KiB for ${models.length} models`, () => {
-      const out = execFileSync(process.execPath, [...process.execArgv, '--expose-gc', '--import', 'tsx', join(__dirname, 'helpers/heap-child.ts'), backend, ...models],
+      const out = execFileSync(process.execPath, [...process.execArgv, '--expose-gc', '--single-threaded-gc', '--import', 'tsx', join(__dirname, 'helpers/heap-child.ts'), backend, ...models],
         { cwd: ROOT, encoding: 'utf8', timeout: 280_000 });
       const results = JSON.parse(out.trim().split('\n').pop()!) as { file: string; delta: number; msPerRun: number }[];
       for (const r of results) console.log(`heap ${backend} ${r.file.slice(ROOT.length + 1)}: Δ ${r.delta} bytes, ${r.msPerRun.toFixed(3)} ms/run`);
