@@ -1,9 +1,9 @@
 // CONV_2D and DEPTHWISE_CONV_2D (tflite/kernels/conv.cc, depthwise_conv.cc). NHWC activations;
 // filters OHWI [outC, kH, kW, inC] and [1, kH, kW, inC·multiplier]. The GEMM runs in the kernel layer.
-import type { ConvGeometry, PreparedOp } from '../../kernels/api.js';
+import type { ConvGeometry, HybridParams, PreparedOp } from '../../kernels/api.js';
 import type { ConvOptions, DepthwiseOptions } from '../../tflite/options.js';
 import { paddedDim } from '../op-utils.js';
-import type { OpContext, OpDefinition, OpStep } from '../types.js';
+import type { GraphTensor, OpContext, OpDefinition, OpStep } from '../types.js';
 import { floatParams, gemmFamily, hybridParams, quantizedParams } from './gemm-common.js';
 
 function geometry(ctx: OpContext, options: ConvOptions | DepthwiseOptions, inputShape: number[], filterShape: number[], outC: number): ConvGeometry {
@@ -51,15 +51,7 @@ export const conv2d: OpDefinition = {
     let kernel: PreparedOp;
     if (family === 'f32') kernel = rt.conv2dF32(geom, floatParams(ctx, filter, bias, outC, options.activation));
     else if (family === 'qs8') kernel = rt.conv2dQS8(geom, quantizedParams(ctx, input, filter, bias, output, outC, 0, options.activation));
-    else {
-      // conv.cc: the per-channel hybrid path (asymmetric per-batch input quantization) is taken only
-      // when the filter has several distinct scales; otherwise per-tensor symmetric with scale[0].
-      const params = hybridParams(ctx, filter, bias, outC, 0, options.activation, false);
-      const perChannel = params.weightScales.length > 1 && params.weightScales.some((s) => s !== params.weightScales[0]);
-      if (perChannel) params.asymmetricQuantizeInputs = true;
-      else params.weightScales = params.weightScales.subarray(0, 1);
-      kernel = rt.conv2dHybrid(geom, params);
-    }
+    else kernel = rt.conv2dHybrid(geom, convHybridParams(ctx, filter, bias, outC, 0, options.activation));
     return bindKernel(ctx, kernel);
   },
 };
@@ -85,13 +77,22 @@ export const depthwiseConv2d: OpDefinition = {
     let kernel: PreparedOp;
     if (family === 'f32') kernel = rt.depthwiseConv2dF32(dwGeom, floatParams(ctx, filter, bias, outC, options.activation));
     else if (family === 'qs8') kernel = rt.depthwiseConv2dQS8(dwGeom, quantizedParams(ctx, input, filter, bias, output, outC, 3, options.activation));
-    else {
-      const params = hybridParams(ctx, filter, bias, outC, 3, options.activation, false);
-      const perChannel = params.weightScales.length > 1 && params.weightScales.some((s) => s !== params.weightScales[0]);
-      if (perChannel) params.asymmetricQuantizeInputs = true;
-      else params.weightScales = params.weightScales.subarray(0, 1);
-      kernel = rt.depthwiseConv2dHybrid(dwGeom, params);
-    }
+    else kernel = rt.depthwiseConv2dHybrid(dwGeom, convHybridParams(ctx, filter, bias, outC, 3, options.activation));
     return bindKernel(ctx, kernel);
   },
 };
+
+/**
+ * Hybrid conv and depthwise (conv.cc, depthwise_conv.cc): the per-channel path (asymmetric per-batch input
+ * quantization) is taken only when the filter has several distinct scales; otherwise per-tensor symmetric
+ * with scale[0].
+ */
+function convHybridParams(
+  ctx: OpContext, filter: GraphTensor, bias: GraphTensor | null, outC: number, channelAxis: number, activation: number,
+): HybridParams {
+  const params = hybridParams(ctx, filter, bias, outC, channelAxis, activation, false);
+  const perChannel = params.weightScales.length > 1 && params.weightScales.some((s) => s !== params.weightScales[0]);
+  if (perChannel) params.asymmetricQuantizeInputs = true;
+  else params.weightScales = params.weightScales.subarray(0, 1);
+  return params;
+}
