@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (build_model, convert_seed_dynamic, convert_float32, convert_float16,  # noqa: E402
                     convert_full_int8, ref_interpreter, STATE_SHAPE)
 import tflite_inspect  # noqa: E402
-from make_zoo import quantize, io_entry  # noqa: E402
+from make_zoo import io_entry, write_goldens  # noqa: E402
 
 warnings.filterwarnings('ignore', message='.*tf.lite.Interpreter is deprecated.*')
 tf.config.threading.set_intra_op_parallelism_threads(1)
@@ -142,35 +142,13 @@ def main():
         name = f'seed_{variant}.tflite'
         (OUT / name).write_bytes(content)
         info = tflite_inspect.describe(content)
-        it = ref_interpreter(content)
-        (din,), douts = it.get_input_details(), it.get_output_details()
-        fed, got = [], [[] for _ in douts]
-        for x in golden_x:
-            v = x[None]
-            if din['dtype'] != np.float32:
-                s, zp = din['quantization']
-                v = quantize(v, s, zp, din['dtype'])
-            fed.append(v)
-            it.set_tensor(din['index'], v)
-            it.invoke()
-            for k, d in enumerate(douts):
-                got[k].append(it.get_tensor(d['index']).copy())
-        if din['dtype'] == np.float32:
-            in_file = 'golden_inputs_f32.bin'
-        else:
-            in_file = f'golden_{variant}.in0.bin'
-            (OUT / in_file).write_bytes(np.concatenate(fed).tobytes())
+        din, douts, got, in_file, outs = write_goldens(ref_interpreter(content), golden_x, OUT, variant)
         # sanity figure: golden vs Keras float logits on the same inputs (dequantized for int8 output)
         y = np.concatenate(got[0]).astype(np.float64).reshape(N_GOLDEN, -1)
         if douts[0]['dtype'] != np.float32:
             y = (y - douts[0]['quantization'][1]) * douts[0]['quantization'][0]
         k_ref = logits[:N_GOLDEN].astype(np.float64)
         sqnr = float(10 * np.log10(np.sum(k_ref ** 2) / max(np.sum((k_ref - y) ** 2), 1e-300)))
-        outs = []
-        for k, d in enumerate(douts):
-            of = f'golden_{variant}.out{k}.bin'
-            (OUT / of).write_bytes(np.concatenate(got[k]).astype(np.dtype(d['dtype']).newbyteorder('<')).tobytes())
-            outs.append(io_entry(d, of))
         cases.append({
             'name': f'seed/{variant}', 'model': name, 'variant': variant, 'committed': variant in COMMITTED,
             'ops': [o['op'] for o in info['ops']], 'summary': tflite_inspect.summary(info),

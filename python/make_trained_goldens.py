@@ -25,7 +25,7 @@ import tensorflow as tf  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ref_interpreter  # noqa: E402
 import tflite_inspect  # noqa: E402
-from make_zoo import quantize, io_entry, _mbqm, _quantize_multiplier, _round_half_away  # noqa: E402
+from make_zoo import quantize, io_entry, write_goldens, _mbqm, _quantize_multiplier, _round_half_away  # noqa: E402
 
 warnings.filterwarnings('ignore', message='.*tf.lite.Interpreter is deprecated.*')
 
@@ -105,28 +105,7 @@ def main():
     for variant, fname in VARIANTS.items():
         content = (MODELS / fname).read_bytes()
         info = tflite_inspect.describe(content)
-        it = ref_interpreter(content)
-        (d_in,), douts = it.get_input_details(), it.get_output_details()
-        fed, got = [], [[] for _ in douts]
-        for xv in golden_x:
-            v = xv[None]
-            if d_in['dtype'] != np.float32:
-                v = quantize(v, *d_in['quantization'], d_in['dtype'])
-            fed.append(v)
-            it.set_tensor(d_in['index'], v)
-            it.invoke()
-            for k, d in enumerate(douts):
-                got[k].append(it.get_tensor(d['index']).copy())
-        if d_in['dtype'] == np.float32:
-            in_file = 'golden_inputs_f32.bin'
-        else:
-            in_file = f'golden_{variant}.in0.bin'
-            (OUT / in_file).write_bytes(np.concatenate(fed).tobytes())
-        outs = []
-        for k, d in enumerate(douts):
-            of = f'golden_{variant}.out{k}.bin'
-            (OUT / of).write_bytes(np.concatenate(got[k]).astype(np.dtype(d['dtype']).newbyteorder('<')).tobytes())
-            outs.append(io_entry(d, of))
+        d_in, douts, got, in_file, outs = write_goldens(ref_interpreter(content), golden_x, OUT, variant)
         cases.append({
             'name': f'trained/{variant}', 'model': f'../../../models/{fname}', 'variant': variant,
             'modelSha256': hashlib.sha256(content).hexdigest(),

@@ -423,6 +423,35 @@ def quantize(x, scale, zp, dtype):
     return np.clip(q, info.min, info.max).astype(dtype)
 
 
+def write_goldens(it, xs, out_dir, variant):
+    """Runs single-sample inputs `xs` through interpreter `it` (quantizing them for an int8 input) and writes
+    the goldens as golden_<variant>.out<k>.bin (plus golden_<variant>.in0.bin for a quantized input; float
+    inputs are the shared golden_inputs_f32.bin). Returns (input details, output details, outputs per
+    output, input file name, output manifest entries)."""
+    (din,), douts = it.get_input_details(), it.get_output_details()
+    fed, got = [], [[] for _ in douts]
+    for x in xs:
+        v = x[None]
+        if din['dtype'] != np.float32:
+            v = quantize(v, *din['quantization'], din['dtype'])
+        fed.append(v)
+        it.set_tensor(din['index'], v)
+        it.invoke()
+        for k, d in enumerate(douts):
+            got[k].append(it.get_tensor(d['index']).copy())
+    if din['dtype'] == np.float32:
+        in_file = 'golden_inputs_f32.bin'
+    else:
+        in_file = f'golden_{variant}.in0.bin'
+        (out_dir / in_file).write_bytes(np.concatenate(fed).tobytes())
+    outs = []
+    for k, d in enumerate(douts):
+        of = f'golden_{variant}.out{k}.bin'
+        (out_dir / of).write_bytes(np.concatenate(got[k]).astype(np.dtype(d['dtype']).newbyteorder('<')).tobytes())
+        outs.append(io_entry(d, of))
+    return din, douts, got, in_file, outs
+
+
 def _asym_quant_disagreements(rows):
     """Count values whose hybrid input quantization (TFLite AsymmetricQuantizeFloats: scale and zero point in
     double, inv = 1/float(scale), q = zp + round(float(x·inv))) would come out differently if zp were added
