@@ -1,6 +1,7 @@
 // Batch-1 int8 GEMV for fully-connected layers: y[r] = requant(Σ_k W[r][k]·x[k] + bias[r]).
-// W stays int8 (half the bytes of i16: FC1 is bandwidth-bound), row-major [np][kp], kp % 16 == 0,
-// rows ≥ n zero. x: dot16/scalar — i16 (x - zp) of length kp; relaxed — u8/i8 of length kp.
+// W stays int8 (half the bytes of i16: FC1 is bandwidth-bound), packed as one sequential stream
+// (src/kernels/pack.ts packGemvR4K16): groups of 4 rows, 16 k at a time, [np/4][kp/16][4][16],
+// kp % 16 == 0, rows ≥ n zero. x: dot16/scalar — i16 (x - zp) of length kp; relaxed — u8/i8 of length kp.
 // chan: channel-parameter block (requantize.ts). mode 0: int8 out; mode 1: int32 (acc + bias) out.
 import { requantize_i32x4, requantize_float_i32x4, requantize_scalar, requantize_float_scalar, clamp_i32, REQUANT_FLOAT } from './requantize';
 import { store_i32x4_partial } from './store';
@@ -38,21 +39,21 @@ function store4(out: usize, s: v128, chan: usize, np: usize, r: usize,
 function qs8_gemv_4x16__wasmsimd_dot16(x: usize, kp: i32, w: usize, n: i32, chan: usize, np: i32,
   out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32): void {
   const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax);
-  const stride = <usize>kp;
   const kpu = <usize>kp;
+  let wp = w;
   for (let r = 0; r < n; r += 4) {
-    const w0 = w + <usize>r * stride, w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride;
     let a0 = i32x4.splat(0), a1 = i32x4.splat(0), a2 = i32x4.splat(0), a3 = i32x4.splat(0);
     for (let k: usize = 0; k < kpu; k += 16) {
       const xa = v128.load(x + (k << 1)), xb = v128.load(x + (k << 1), 16);
-      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(v128.load8x8_s(w0 + k), xa));
-      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(v128.load8x8_s(w1 + k), xa));
-      a2 = i32x4.add(a2, i32x4.dot_i16x8_s(v128.load8x8_s(w2 + k), xa));
-      a3 = i32x4.add(a3, i32x4.dot_i16x8_s(v128.load8x8_s(w3 + k), xa));
-      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(v128.load8x8_s(w0 + k, 8), xb));
-      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(v128.load8x8_s(w1 + k, 8), xb));
-      a2 = i32x4.add(a2, i32x4.dot_i16x8_s(v128.load8x8_s(w2 + k, 8), xb));
-      a3 = i32x4.add(a3, i32x4.dot_i16x8_s(v128.load8x8_s(w3 + k, 8), xb));
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(v128.load8x8_s(wp), xa));
+      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(v128.load8x8_s(wp, 16), xa));
+      a2 = i32x4.add(a2, i32x4.dot_i16x8_s(v128.load8x8_s(wp, 32), xa));
+      a3 = i32x4.add(a3, i32x4.dot_i16x8_s(v128.load8x8_s(wp, 48), xa));
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(v128.load8x8_s(wp, 8), xb));
+      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(v128.load8x8_s(wp, 24), xb));
+      a2 = i32x4.add(a2, i32x4.dot_i16x8_s(v128.load8x8_s(wp, 40), xb));
+      a3 = i32x4.add(a3, i32x4.dot_i16x8_s(v128.load8x8_s(wp, 56), xb));
+      wp += 64;
     }
     store4(out, reduce4(a0, a1, a2, a3), chan, <usize>np, <usize>r, zp, lo, hi, n - r, mode, flags);
   }
@@ -62,17 +63,17 @@ function qs8_gemv_4x16__wasmsimd_dot16(x: usize, kp: i32, w: usize, n: i32, chan
 function qs8_gemv_4x16__wasmrelaxed_dot(x: usize, kp: i32, w: usize, n: i32, chan: usize, np: i32,
   out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32): void {
   const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax);
-  const stride = <usize>kp;
   const kpu = <usize>kp;
+  let wp = w;
   for (let r = 0; r < n; r += 4) {
-    const w0 = w + <usize>r * stride, w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride;
     let a0 = i32x4.splat(0), a1 = i32x4.splat(0), a2 = i32x4.splat(0), a3 = i32x4.splat(0);
     for (let k: usize = 0; k < kpu; k += 16) {
       const xv = v128.load(x + k);
-      a0 = i32x4.relaxed_dot_i8x16_i7x16_add_s(v128.load(w0 + k), xv, a0);
-      a1 = i32x4.relaxed_dot_i8x16_i7x16_add_s(v128.load(w1 + k), xv, a1);
-      a2 = i32x4.relaxed_dot_i8x16_i7x16_add_s(v128.load(w2 + k), xv, a2);
-      a3 = i32x4.relaxed_dot_i8x16_i7x16_add_s(v128.load(w3 + k), xv, a3);
+      a0 = i32x4.relaxed_dot_i8x16_i7x16_add_s(v128.load(wp), xv, a0);
+      a1 = i32x4.relaxed_dot_i8x16_i7x16_add_s(v128.load(wp, 16), xv, a1);
+      a2 = i32x4.relaxed_dot_i8x16_i7x16_add_s(v128.load(wp, 32), xv, a2);
+      a3 = i32x4.relaxed_dot_i8x16_i7x16_add_s(v128.load(wp, 48), xv, a3);
+      wp += 64;
     }
     store4(out, reduce4(a0, a1, a2, a3), chan, <usize>np, <usize>r, zp, lo, hi, n - r, mode, flags);
   }
@@ -81,17 +82,20 @@ function qs8_gemv_4x16__wasmrelaxed_dot(x: usize, kp: i32, w: usize, n: i32, cha
 /** Scalar 4 rows per step over the same layout. */
 function qs8_gemv_4x1__scalar(x: usize, kp: i32, w: usize, n: i32, chan: usize, np: i32,
   out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32): void {
-  const stride = <usize>kp;
+  const kpu = <usize>kp;
   const npu = <usize>np;
+  let wp = w;
   for (let r = 0; r < n; r += 4) {
-    const w0 = w + <usize>r * stride, w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride;
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (let k: usize = 0; k < stride; k++) {
-      const xv = i32(load<i16>(x + (k << 1)));
-      s0 += i32(load<i8>(w0 + k)) * xv;
-      s1 += i32(load<i8>(w1 + k)) * xv;
-      s2 += i32(load<i8>(w2 + k)) * xv;
-      s3 += i32(load<i8>(w3 + k)) * xv;
+    for (let k: usize = 0; k < kpu; k += 16) {
+      for (let j: usize = 0; j < 16; j++) {
+        const xv = i32(load<i16>(x + ((k + j) << 1)));
+        s0 += i32(load<i8>(wp + j)) * xv;
+        s1 += i32(load<i8>(wp + j, 16)) * xv;
+        s2 += i32(load<i8>(wp + j, 32)) * xv;
+        s3 += i32(load<i8>(wp + j, 48)) * xv;
+      }
+      wp += 64;
     }
     const cnt = min(4, n - r);
     for (let j = 0; j < cnt; j++) {

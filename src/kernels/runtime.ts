@@ -9,7 +9,7 @@ import { BumpAllocator } from '../wasm/allocator.js';
 import type { RelaxedDotMode, RelaxedDotProbe } from '../wasm/probe.js';
 import { channelMultipliers, floatRequantScales } from './quantize-multiplier.js';
 import {
-  channelParamBlock, packGemmC2I16, packGemmC4I8, packGemmF32, padRows, requantFlags, rowSums, roundUp,
+  channelParamBlock, packGemmC2I16, packGemmC4I8, packGemmF32, packGemvR4K16, padRows, requantFlags, rowSums, roundUp,
 } from './pack.js';
 import { checkConv, checkDepthwise, checkFc, checkQuantized, checkHybrid, checkFloat, KernelArgumentError } from './validate.js';
 
@@ -182,7 +182,7 @@ class Runtime implements KernelRuntimeEx {
     checkFc(geom, params.weights.length);
     checkQuantized(params, geom.outFeatures);
     const n = geom.outFeatures, k = geom.inFeatures, kp = roundUp(k, 16), np = roundUp(n, 8);
-    const wPtr = this.place(padRows(params.weights, n, k, kp, np));
+    const wPtr = this.place(packGemvR4K16(params.weights, n, k, kp, np));
     const bias = foldedBias(params.bias, n, this.relaxed ? this.foldOffset(params.inputZeroPoint) : 0, params.weights, k);
     const { chan, flags } = this.requantBlock(np, n, bias, params, 'float', params.weightScales.length === 1);
     const xPtr = this.alloc(kp * (this.relaxed ? 1 : 2));
@@ -282,7 +282,7 @@ class Runtime implements KernelRuntimeEx {
     checkFc(geom, params.weights.length);
     checkHybrid(params, geom.outFeatures);
     const n = geom.outFeatures, k = geom.inFeatures, kp = roundUp(k, 16), np = roundUp(n, 8);
-    const wPtr = this.place(padRows(params.weights, n, k, kp, np));
+    const wPtr = this.place(packGemvR4K16(params.weights, n, k, kp, np));
     const h = this.hybridCommon(n, np, params, k);
     const qPtr = this.alloc(k);
     const xPtr = this.alloc(kp * (this.relaxed ? 1 : 2));
@@ -428,7 +428,7 @@ function verifyRelaxedKernels(k: KernelExports, mode: RelaxedDotMode): boolean {
   for (let i = 0; i < m * n; i++) if (gemmOut[i] !== expected[i]) return false;
   // GEMV, row by row.
   const kv = roundUp(kk, 16);
-  const wPtr = put(padRows(w, n, kk, kv, np));
+  const wPtr = put(packGemvR4K16(w, n, kk, kv, np));
   const vPtr = heap.alloc(kv);
   const yPtr = heap.alloc(np * 4);
   for (let r = 0; r < m; r++) {
