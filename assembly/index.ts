@@ -5,5 +5,5 @@ export { qs8_im2col_i16, qs8_im2col_u8, f32_im2col } from './im2col';
 export { qs8_gemm, qs8_gemm_relaxed } from './qs8-gemm';
 export { qs8_gemv, qs8_gemv_relaxed } from './qs8-gemv';
 export { qs8_dwconv } from './qs8-dwconv';
-export { f32_quantize_symmetric, f32_quantize_asymmetric, quantize_last_zero_point, hybrid_epilogue } from './quantize';
+export { f32_quantize_symmetric, f32_quantize_asymmetric, f32_quantize_static, quantize_last_zero_point, hybrid_epilogue } from './quantize';
 export { f32_gemm, f32_gemv, f32_dwconv } from './f32-gemm';

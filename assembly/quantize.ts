@@ -168,3 +168,43 @@ export function hybrid_epilogue(acc: usize, m: i32, n: i32, rowsum: usize, corr:
     }
   }
 }
+
+/** Four lanes of clamp(round_half_away(x / scale) + zp, lo, hi), clamped in float first (NaN → lo). */
+@inline
+function quantize_div_f32x4(x: v128, vscale: v128, vzp: v128, vlo: v128, vhi: v128): v128 {
+  const v = f32x4.div(x, vscale);
+  const t = f32x4.trunc(v);
+  const one = v128.or(v128.and(v, i32x4.splat(0x80000000)), f32x4.splat(1));
+  const r = f32x4.add(f32x4.add(t, v128.and(f32x4.ge(f32x4.abs(f32x4.sub(v, t)), f32x4.splat(0.5)), one)), vzp);
+  // pmax(lo, r) = lo < r ? r : lo sends NaN to lo; then r is finite and within [lo, hi]
+  return i32x4.trunc_sat_f32x4_s(f32x4.pmin(vhi, f32x4.pmax(vlo, r)));
+}
+
+/**
+ * QUANTIZE with a fixed output scale (reference quantize.h AffineQuantize): q = round_half_away(x / scale) + zp,
+ * division in float, clamped to [lo, hi] (an int8 or uint8 range; unsigned != 0 stores uint8). NaN gives lo,
+ * as x86 TFLite does (the int conversion of NaN is INT_MIN there). The zp is added in float: |round(x/scale)|
+ * beyond 2^24 clamps either way, and below that the sum is exact.
+ */
+export function f32_quantize_static(src: usize, n: i32, dst: usize, scale: f32, zp: i32, lo: i32, hi: i32, unsigned: i32): void {
+  let i = 0;
+  const flo = f32(lo), fhi = f32(hi), fzp = f32(zp);
+  if (ASC_FEATURE_SIMD) {
+    const vs = f32x4.splat(scale), vzp = f32x4.splat(fzp), vlo = f32x4.splat(flo), vhi = f32x4.splat(fhi);
+    for (; i + 16 <= n; i += 16) {
+      const p = src + (<usize>i << 2);
+      const a = quantize_div_f32x4(v128.load(p), vs, vzp, vlo, vhi);
+      const b = quantize_div_f32x4(v128.load(p, 16), vs, vzp, vlo, vhi);
+      const c = quantize_div_f32x4(v128.load(p, 32), vs, vzp, vlo, vhi);
+      const d = quantize_div_f32x4(v128.load(p, 48), vs, vzp, vlo, vhi);
+      const ab = i16x8.narrow_i32x4_s(a, b), cd = i16x8.narrow_i32x4_s(c, d);
+      v128.store(dst + <usize>i, unsigned ? i8x16.narrow_i16x8_u(ab, cd) : i8x16.narrow_i16x8_s(ab, cd));
+    }
+  }
+  for (; i < n; i++) {
+    let r = round_half_away_f32(load<f32>(src + (<usize>i << 2)) / scale) + fzp;
+    r = flo < r ? r : flo;
+    r = r < fhi ? r : fhi;
+    store<u8>(dst + <usize>i, u8(i32(r)));
+  }
+}

@@ -119,6 +119,20 @@ export interface KernelRuntime {
   conv2dF32(geom: ConvGeometry, params: FloatParams): PreparedOp;
   depthwiseConv2dF32(geom: DepthwiseGeometry, params: FloatParams): PreparedOp;
   fullyConnectedF32(geom: FcGeometry, params: FloatParams): PreparedOp;
+
+  /** QUANTIZE float32 → int8/uint8 with a fixed scale (reference quantize.h): q = round_half_away(f32(x / scale)) + zp,
+   *  clamped to [qMin, qMax]; NaN gives qMin (x86 TFLite). `count` elements, 1 byte each out. */
+  quantizeF32(count: number, params: StaticQuantizeParams): PreparedOp;
+}
+
+export interface StaticQuantizeParams {
+  /** Used as float32 (what a .tflite file stores). */
+  scale: number;
+  zeroPoint: number;
+  qMin: number;
+  qMax: number;
+  /** Store uint8 (qMin ≥ 0) rather than int8. */
+  unsigned: boolean;
 }
 
 export interface KernelRuntimeOptions {

@@ -1,7 +1,7 @@
 // KernelRuntime (api.ts) on top of one instantiated WASM build.
 import type {
   Build, ConvGeometry, DepthwiseGeometry, FcGeometry, FloatParams, HybridParams, KernelRuntime,
-  KernelRuntimeOptions, PreparedOp, QuantizedParams,
+  KernelRuntimeOptions, PreparedOp, QuantizedParams, StaticQuantizeParams,
 } from './api.js';
 import { loadKernels, instantiateBuild, type EngineFeatures } from '../wasm/loader.js';
 import type { KernelExports } from '../wasm/exports.js';
@@ -367,6 +367,21 @@ class Runtime implements KernelRuntimeEx {
         }
       },
     };
+  }
+
+  // ---- activation quantization ----
+
+  quantizeF32(count: number, params: StaticQuantizeParams): PreparedOp {
+    const { scale, zeroPoint, qMin, qMax, unsigned } = params;
+    const [lo, hi] = unsigned ? [0, 255] : [-128, 127];
+    if (!Number.isInteger(count) || count < 0) throw new KernelArgumentError(`quantize: count must be a non-negative integer, got ${count}`);
+    if (!(scale > 0) || !Number.isFinite(scale)) throw new KernelArgumentError(`quantize: scale must be finite and > 0, got ${scale}`);
+    if (!Number.isInteger(qMin) || !Number.isInteger(qMax) || qMin < lo || qMax > hi || qMin > qMax) {
+      throw new KernelArgumentError(`quantize: [qMin, qMax] = [${qMin}, ${qMax}] must be integers within [${lo}, ${hi}]`);
+    }
+    if (!Number.isInteger(zeroPoint) || Math.abs(zeroPoint) > 1 << 16) throw new KernelArgumentError(`quantize: zero point ${zeroPoint} out of range`);
+    const k = this.kernels, u = unsigned ? 1 : 0;
+    return { run: (inputPtr: number, outputPtr: number) => k.f32_quantize_static(inputPtr, count, outputPtr, scale, zeroPoint, qMin, qMax, u) };
   }
 }
 

@@ -106,3 +106,14 @@ export function asymmetricQuantizeFloats(values: Float32Array): QuantizedFloats 
   }
   return { values: out, scale: scaleF, zeroPoint };
 }
+
+/** reference quantize.h AffineQuantize: round_half_away(float(x / float(scale))) + zp, clamped; NaN → qMin (x86 TFLite). */
+export function quantizeStaticRef(x: ArrayLike<number>, scale: number, zeroPoint: number, qMin: number, qMax: number): number[] {
+  const out: number[] = [];
+  scale = f32(scale);
+  for (let i = 0; i < x.length; i++) {
+    const q = roundHalfAwayFromZero(f32(x[i]! / scale)) + zeroPoint;
+    out.push(Number.isNaN(q) ? qMin : Math.min(qMax, Math.max(qMin, q)));
+  }
+  return out;
+}

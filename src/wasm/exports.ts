@@ -32,6 +32,7 @@ export interface KernelExports {
 
   f32_quantize_symmetric(src: number, n: number, dst: number): number;
   f32_quantize_asymmetric(src: number, n: number, dst: number): number;
+  f32_quantize_static(src: number, n: number, dst: number, scale: number, zp: number, lo: number, hi: number, unsigned: number): void;
   quantize_last_zero_point(): number;
   hybrid_epilogue(acc: number, m: number, n: number, rowsum: number, corr: number, zp: number, sf: number,
     wscale: number, order: number, bias: number, actMin: number, actMax: number, out: number): void;

@@ -6,7 +6,7 @@ import { detectFeatures } from '../../src/wasm/loader.js';
 import type { Build } from '../../src/kernels/api.js';
 import { quantizeMultiplier } from '../../src/kernels/quantize-multiplier.js';
 import {
-  asymmetricQuantizeFloats, multiplyByQuantizedMultiplier, quantizeMultiplierRef, roundHalfAwayFromZero,
+  asymmetricQuantizeFloats, multiplyByQuantizedMultiplier, quantizeMultiplierRef, quantizeStaticRef, roundHalfAwayFromZero,
   roundingDivideByPOT, saturatingRoundingDoublingHighMul, symmetricQuantizeFloats,
 } from '../../src/reference/quantization.js';
 import { rng } from './random-cases.js';
@@ -149,5 +149,45 @@ describe.each(builds)('%s build: dynamic quantization', (build) => {
     expect(Array.from(new Int8Array(rt.memory.buffer, dst, values.length))).toEqual(Array.from(asym.values));
     expect(sfAsym).toBe(asym.scale);
     expect(k.quantize_last_zero_point()).toBe(asym.zeroPoint);
+  });
+});
+
+describe.each(builds)('%s build: QUANTIZE with a fixed scale (quantizeF32)', (build) => {
+  it('matches reference quantize.h at exact ties, clamps, NaN and ±Infinity, int8 and uint8, every length mod 16', async () => {
+    const rt = await createKernelRuntime({ backend: build });
+    const r = rng(21);
+    let checked = 0;
+    for (let round = 0; round < 60; round++) {
+      const n = round < 20 ? round + 1 : r.int(1, 700);
+      const unsigned = round % 3 === 0;
+      const scale = round % 4 === 0 ? 2 ** -r.int(0, 10) : Math.fround(2 ** (-12 + 10 * r.next()));
+      const zp = unsigned ? r.int(0, 255) : r.int(-128, 127);
+      const [qMin, qMax] = round % 5 === 0 ? (unsigned ? [zp, 255] : [zp, 127]) : unsigned ? [0, 255] : [-128, 127];
+      const x = new Float32Array(n).map(() => {
+        const kind = r.int(0, 9);
+        if (kind === 0) return (r.int(-200, 200) + 0.5) * scale;            // exact ties (power-of-two scales)
+        if (kind === 1) return r.pick([NaN, Infinity, -Infinity, 0, -0, 3e38, -3e38, 1e-40]);
+        if (kind === 2) return (r.int(-400, 400) + r.pick([0.49999997, 0.5000001, -0.49999997])) * scale;
+        return (r.next() - 0.5) * 300 * scale;
+      });
+      const op = rt.quantizeF32(n, { scale, zeroPoint: zp, qMin, qMax, unsigned });
+      const src = rt.alloc(n * 4), dst = rt.alloc(n);
+      new Float32Array(rt.memory.buffer, src, n).set(x);
+      op.run(src, dst);
+      const got = unsigned ? new Uint8Array(rt.memory.buffer, dst, n) : new Int8Array(rt.memory.buffer, dst, n);
+      const want = quantizeStaticRef(x, scale, zp, qMin, qMax);
+      for (let i = 0; i < n; i++) {
+        if (got[i] !== want[i]) expect(`x ${x[i]} scale ${scale} zp ${zp}: ${got[i]}`).toBe(`… ${want[i]}`);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(5000);
+  });
+
+  it('rejects a scale ≤ 0 and a clamp outside the output type', async () => {
+    const rt = await createKernelRuntime({ backend: build });
+    expect(() => rt.quantizeF32(4, { scale: 0, zeroPoint: 0, qMin: -128, qMax: 127, unsigned: false })).toThrow(/scale/);
+    expect(() => rt.quantizeF32(4, { scale: 1, zeroPoint: 0, qMin: -129, qMax: 127, unsigned: false })).toThrow(/qMin/);
+    expect(() => rt.quantizeF32(4, { scale: 1, zeroPoint: 0, qMin: -1, qMax: 255, unsigned: true })).toThrow(/qMin/);
   });
 });

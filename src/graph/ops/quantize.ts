@@ -1,6 +1,6 @@
 // QUANTIZE and DEQUANTIZE (tflite/kernels/quantize.cc, dequantize.cc; reference quantize.h,
 // dequantize.h, requantize.h). A DEQUANTIZE of a constant (float16 or int8 weights) is folded at load.
-import { f32, multiplyByQuantizedMultiplier, quantizeMultiplier, roundHalfAway } from '../fixed-point.js';
+import { f32, multiplyByQuantizedMultiplier, quantizeMultiplier } from '../fixed-point.js';
 import { requireQuantized } from '../op-utils.js';
 import type { GraphTensor, MemoryViews, OpContext, OpDefinition } from '../types.js';
 
@@ -92,17 +92,10 @@ export const quantize: OpDefinition = {
     const dst = (v: MemoryViews): Int8Array | Uint8Array => (output.dtype === 'int8' ? v.i8 : v.u8);
 
     if (input.dtype === 'float32') {
-      // reference quantize.h: round(x / float(scale)) + zp, division in float.
-      const scale = output.scale;
-      return (v: MemoryViews) => {
-        const x = v.f32, out = dst(v), pi = input.ptr >> 2, po = output.ptr;
-        return () => {
-          for (let i = 0; i < n; i++) {
-            const q = roundHalfAway(f32(x[pi + i]! / scale)) + outZp;
-            out[po + i] = q < lo ? lo : q > hi ? hi : q;
-          }
-        };
-      };
+      // reference quantize.h: round(x / float(scale)) + zp, division in float (a kernel: it is on every
+      // float-input int8 model's hot path).
+      const kernel = ctx.runtime.quantizeF32(n, { scale: output.scale, zeroPoint: outZp, qMin: lo, qMax: hi, unsigned: output.dtype === 'uint8' });
+      return () => () => kernel.run(input.ptr, output.ptr);
     }
     if (input.dtype !== 'int8' && input.dtype !== 'uint8') return ctx.fail(`${input.dtype} input is not supported (float32, int8 or uint8)`);
     requireQuantized(ctx, input);

@@ -5,6 +5,7 @@ import type {
   ConvGeometry, DepthwiseGeometry, FcGeometry, FloatParams, HybridParams, KernelRuntime, PreparedOp, QuantizedParams,
 } from '../../../src/kernels/api.js';
 import { f32, multiplyByQuantizedMultiplier, quantizeMultiplier, roundHalfAway } from '../../../src/graph/fixed-point.js';
+import { quantizeStaticRef } from '../../../src/reference/quantization.js';
 
 const PAGE = 65536;
 
@@ -183,5 +184,12 @@ export function createReferenceRuntime(): KernelRuntime {
     conv2dF32: (g, p) => convF32(g, 0, p),
     depthwiseConv2dF32: (g: DepthwiseGeometry, p) => convF32(g, g.depthMultiplier, p),
     fullyConnectedF32: (g, p) => convF32(fcAsConv(g), 0, p),
+    quantizeF32: (count, p) => ({
+      run(inputPtr, outputPtr) {
+        const q = quantizeStaticRef(f().subarray(inputPtr >> 2, (inputPtr >> 2) + count), p.scale, p.zeroPoint, p.qMin, p.qMax);
+        const out = p.unsigned ? new Uint8Array(memory.buffer, outputPtr, count) : new Int8Array(memory.buffer, outputPtr, count);
+        out.set(q);
+      },
+    }),
   };
 }
