@@ -1,5 +1,6 @@
-// `i8x16 bench FILE [--layers] [--backend scalar|simd|relaxed|auto] [--runs N] [--batch N] [--json]`: latency of
-// one model.run (p50/p99 per frame), and with --layers the time of every op, timed inside whole runs.
+// `i8x16 bench FILE [--layers [--cold]] [--backend scalar|simd|relaxed|auto] [--runs N] [--batch N] [--json]`: latency of
+// one model.run (p50/p99 per frame), and with --layers the time of every op, timed inside whole runs; --cold evicts
+// the caches (writes 64 MB) before each of those runs, as happens when other work runs between frames.
 // --batch N prepares the model for N frames (as loadModel's maxBatch does) and reports per-frame times.
 // Inputs are seeded pseudo-random values of the input's dtype (timings do not depend on them).
 import { readFile } from 'node:fs/promises';
@@ -53,7 +54,7 @@ function macsOf(model: TfliteModel, opIndex: number): number {
 export async function run(args: string[]): Promise<number> {
   const file = args.find((a, i) => !a.startsWith('--') && !['--backend', '--runs', '--batch'].includes(args[i - 1] ?? ''));
   if (!file) {
-    console.error('usage: i8x16 bench FILE [--layers] [--backend scalar|simd|relaxed|auto] [--runs N] [--batch N] [--json]');
+    console.error('usage: i8x16 bench FILE [--layers [--cold]] [--backend scalar|simd|relaxed|auto] [--runs N] [--batch N] [--json]');
     return 2;
   }
   const opt = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
