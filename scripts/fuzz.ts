@@ -1,9 +1,17 @@
 // Full fuzz run: `npm run fuzz [-- --cases N --seed S --max-bytes B --out DIR]`.
 // Mutates and truncates small .tflite files; each case must load and run or throw ModelError.
 // Failing inputs are written to --out for replay. Exit code 1 on any failure or a case over 1 s.
+import v8 from 'node:v8';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultSeedFiles, runFuzz } from '../test/fuzz/fuzz-harness.js';
+
+// Node 20 has relaxed SIMD behind a flag (and Liftoff miscomputes its dot): set both before any wasm is compiled.
+if (Number(process.versions.node.split('.')[0]) < 22) {
+  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  v8.setFlagsFromString('--no-liftoff');
+}
+const { defaultSeedFiles, runFuzz } = await import('../test/fuzz/fuzz-harness.js');
+const { detectFeatures } = await import('../src/wasm/loader.js');
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -26,9 +34,11 @@ if (seeds.length === 0) {
   console.error('fuzz: no seed files (test/fixtures/zoo/*/*.tflite); run from the repository root');
   process.exit(2);
 }
-console.log(`fuzz: ${cases} cases from ${seeds.length} seed files, seed ${seed}, maxBytes ${maxBytes}`);
+const features = await detectFeatures();
+const backends = (['scalar', 'simd', 'relaxed'] as const).filter((b) => b === 'scalar' || (b === 'simd' ? features.simd : features.relaxedSimd));
+console.log(`fuzz: ${cases} cases from ${seeds.length} seed files, seed ${seed}, maxBytes ${maxBytes}, builds ${backends.join('/')} (${process.version})`);
 const report = await runFuzz({
-  cases, seed, seeds, maxBytes, backends: ['scalar', 'simd', 'relaxed'], generatedShare: 0.3,
+  cases, seed, seeds, maxBytes, backends: [...backends], generatedShare: 0.3,
   onFailure: (f) => {
     mkdirSync(outDir, { recursive: true });
     const file = join(outDir, `case-${f.caseIndex}.tflite`);
