@@ -1,5 +1,5 @@
 // The relaxed build on real engines, in child processes (V8 flags cannot change inside this process):
-//   Node 24 (relaxed SIMD on by default; V8 13.6 lowers relaxed dot to VNNI on this CPU),
+//   Node 24 (relaxed SIMD on by default; V8 13.6 lowers relaxed dot to VNNI only on CPUs with AVX-VNNI — not AVX-512-only ones such as AMD Zen 4),
 //   Node 20 with --experimental-wasm-relaxed-simd --no-liftoff (pmaddubsw lowering: probe must reject the u8 trick),
 //   Node 20 with the flag but Liftoff on (wrong relaxed dot on first calls: probe must catch it, auto → simd).
 // All must match the reference bit-exactly and give the same int8 digest as the in-process scalar build.
