@@ -45,16 +45,27 @@ function min_max_f32(src: usize, n: i32): void {
   maxOut = mx;
 }
 
-/** Four lanes of clamp(zp + round_half_away(x·inv), lo, hi). */
+/** Four lanes of round_half_away (as floats). */
 @inline
-function quantize_f32x4(x: v128, vinv: v128, vzp: v128, vlo: v128, vhi: v128): v128 {
-  const v = f32x4.mul(x, vinv);
+function round_half_away_f32x4(v: v128): v128 {
   const t = f32x4.trunc(v);
   // ±1.0 where |v - t| ≥ 0.5 (sign of v), else 0: half away from zero. v - t and t ± 1 are exact.
   const one = v128.or(v128.and(v, i32x4.splat(0x80000000)), f32x4.splat(1));
-  const bump = v128.and(f32x4.ge(f32x4.abs(f32x4.sub(v, t)), f32x4.splat(0.5)), one);
-  const q = i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.add(t, bump)), vzp);
+  return f32x4.add(t, v128.and(f32x4.ge(f32x4.abs(f32x4.sub(v, t)), f32x4.splat(0.5)), one));
+}
+
+/** Four lanes of clamp(zp + round_half_away(x·inv), lo, hi). */
+@inline
+function quantize_f32x4(x: v128, vinv: v128, vzp: v128, vlo: v128, vhi: v128): v128 {
+  const q = i32x4.add(i32x4.trunc_sat_f32x4_s(round_half_away_f32x4(f32x4.mul(x, vinv))), vzp);
   return i32x4.min_s(i32x4.max_s(q, vlo), vhi);
+}
+
+/** Sixteen i32 lanes already within the byte range → 16 bytes (int8, or uint8 when unsigned). */
+@inline
+function store_16_bytes(dst: usize, a: v128, b: v128, c: v128, d: v128, unsigned: bool): void {
+  const ab = i16x8.narrow_i32x4_s(a, b), cd = i16x8.narrow_i32x4_s(c, d);
+  v128.store(dst, unsigned ? i8x16.narrow_i16x8_u(ab, cd) : i8x16.narrow_i16x8_s(ab, cd));
 }
 
 /** dst[i] = clamp(zp + round_half_away(src[i]·inv), lo, hi) as int8. */
@@ -69,7 +80,7 @@ function quantize_store(src: usize, n: i32, dst: usize, inv: f32, zp: i32, lo: i
       const b = quantize_f32x4(v128.load(p, 16), vinv, vzp, vlo, vhi);
       const c = quantize_f32x4(v128.load(p, 32), vinv, vzp, vlo, vhi);
       const d = quantize_f32x4(v128.load(p, 48), vinv, vzp, vlo, vhi);
-      v128.store(dst + <usize>i, i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(a, b), i16x8.narrow_i32x4_s(c, d)));
+      store_16_bytes(dst + <usize>i, a, b, c, d, false);
     }
   }
   for (; i < n; i++) {
@@ -172,10 +183,7 @@ export function hybrid_epilogue(acc: usize, m: i32, n: i32, rowsum: usize, corr:
 /** Four lanes of clamp(round_half_away(x / scale) + zp, lo, hi), clamped in float first (NaN → lo). */
 @inline
 function quantize_div_f32x4(x: v128, vscale: v128, vzp: v128, vlo: v128, vhi: v128): v128 {
-  const v = f32x4.div(x, vscale);
-  const t = f32x4.trunc(v);
-  const one = v128.or(v128.and(v, i32x4.splat(0x80000000)), f32x4.splat(1));
-  const r = f32x4.add(f32x4.add(t, v128.and(f32x4.ge(f32x4.abs(f32x4.sub(v, t)), f32x4.splat(0.5)), one)), vzp);
+  const r = f32x4.add(round_half_away_f32x4(f32x4.div(x, vscale)), vzp);
   // pmax(lo, r) = lo < r ? r : lo sends NaN to lo; then r is finite and within [lo, hi]
   return i32x4.trunc_sat_f32x4_s(f32x4.pmin(vhi, f32x4.pmax(vlo, r)));
 }
@@ -197,8 +205,7 @@ export function f32_quantize_static(src: usize, n: i32, dst: usize, scale: f32, 
       const b = quantize_div_f32x4(v128.load(p, 16), vs, vzp, vlo, vhi);
       const c = quantize_div_f32x4(v128.load(p, 32), vs, vzp, vlo, vhi);
       const d = quantize_div_f32x4(v128.load(p, 48), vs, vzp, vlo, vhi);
-      const ab = i16x8.narrow_i32x4_s(a, b), cd = i16x8.narrow_i32x4_s(c, d);
-      v128.store(dst + <usize>i, unsigned ? i8x16.narrow_i16x8_u(ab, cd) : i8x16.narrow_i16x8_s(ab, cd));
+      store_16_bytes(dst + <usize>i, a, b, c, d, unsigned != 0);
     }
   }
   for (; i < n; i++) {

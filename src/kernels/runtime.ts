@@ -379,7 +379,7 @@ class Runtime implements KernelRuntimeEx {
     if (!Number.isInteger(qMin) || !Number.isInteger(qMax) || qMin < lo || qMax > hi || qMin > qMax) {
       throw new KernelArgumentError(`quantize: [qMin, qMax] = [${qMin}, ${qMax}] must be integers within [${lo}, ${hi}]`);
     }
-    if (!Number.isInteger(zeroPoint) || Math.abs(zeroPoint) > 1 << 16) throw new KernelArgumentError(`quantize: zero point ${zeroPoint} out of range`);
+    if (!Number.isInteger(zeroPoint) || zeroPoint < lo || zeroPoint > hi) throw new KernelArgumentError(`quantize: zero point ${zeroPoint} must be an integer within [${lo}, ${hi}]`);
     const k = this.kernels, u = unsigned ? 1 : 0;
     return { run: (inputPtr: number, outputPtr: number) => k.f32_quantize_static(inputPtr, count, outputPtr, scale, zeroPoint, qMin, qMax, u) };
   }
