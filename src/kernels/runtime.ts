@@ -50,11 +50,7 @@ class Runtime implements KernelRuntimeEx {
 
   /** Copies typed-array bytes into fresh linear memory. */
   private place(data: ArrayBufferView | ArrayBuffer): number {
-    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data)
-      : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    const ptr = this.alloc(bytes.byteLength);
-    new Uint8Array(this.memory.buffer, ptr, bytes.byteLength).set(bytes);
-    return ptr;
+    return this.heap.place(data);
   }
 
   private placeF32Padded(values: ArrayLike<number> | null, n: number, np: number): number {
@@ -411,12 +407,7 @@ function padI32(a: Int32Array, n: number): Int32Array {
  */
 function verifyRelaxedKernels(k: KernelExports, mode: RelaxedDotMode): boolean {
   const heap = new BumpAllocator(k.memory, k.heap_base());
-  const put = (a: Int8Array | Int32Array | ArrayBuffer): number => {
-    const bytes = a instanceof ArrayBuffer ? new Uint8Array(a) : new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-    const ptr = heap.alloc(bytes.length);
-    new Uint8Array(k.memory.buffer, ptr, bytes.length).set(bytes);
-    return ptr;
-  };
+  const put = (a: ArrayBufferView | ArrayBuffer): number => heap.place(a);
   let seed = 12345;
   const rnd = () => (((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 16) << 24) >> 24;
   const m = 5, n = 11, kk = 37, zp = -3;

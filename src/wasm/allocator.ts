@@ -24,6 +24,14 @@ export class BumpAllocator {
     return ptr;
   }
 
+  /** Copies typed-array (or buffer) bytes into fresh linear memory; returns their address. */
+  place(data: ArrayBufferView | ArrayBuffer): number {
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const ptr = this.alloc(bytes.byteLength);
+    new Uint8Array(this.memory.buffer, ptr, bytes.byteLength).set(bytes);
+    return ptr;
+  }
+
   get allocatedBytes(): number {
     return this.top - this.base;
   }
