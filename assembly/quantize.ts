@@ -54,38 +54,40 @@ function round_half_away_f32x4(v: v128): v128 {
   return f32x4.add(t, v128.and(f32x4.ge(f32x4.abs(f32x4.sub(v, t)), f32x4.splat(0.5)), one));
 }
 
-/** Four lanes of clamp(zp + round_half_away(x·inv), lo, hi). */
+/**
+ * Four lanes of clamp(round_half_away(x·s or x / s) + zp, lo, hi), as i32. The zero point is added and the clamp
+ * done in float: below 2^24 the sum is exact, beyond it clamps either way; pmax(lo, r) = lo < r ? r : lo sends
+ * NaN to lo (as x86 TFLite, whose int conversion of NaN is INT_MIN), after which the conversion is in range.
+ */
 @inline
-function quantize_f32x4(x: v128, vinv: v128, vzp: v128, vlo: v128, vhi: v128): v128 {
-  const q = i32x4.add(i32x4.trunc_sat_f32x4_s(round_half_away_f32x4(f32x4.mul(x, vinv))), vzp);
-  return i32x4.min_s(i32x4.max_s(q, vlo), vhi);
+function quantize_f32x4(x: v128, vs: v128, divide: bool, vzp: v128, vlo: v128, vhi: v128): v128 {
+  const r = f32x4.add(round_half_away_f32x4(divide ? f32x4.div(x, vs) : f32x4.mul(x, vs)), vzp);
+  return i32x4.trunc_sat_f32x4_s(f32x4.pmin(vhi, f32x4.pmax(vlo, r)));
 }
 
-/** Sixteen i32 lanes already within the byte range → 16 bytes (int8, or uint8 when unsigned). */
+/** dst[i] = clamp(round_half_away(src[i]·s, or src[i] / s when divide) + zp, lo, hi) as int8 (uint8 when unsigned). */
 @inline
-function store_16_bytes(dst: usize, a: v128, b: v128, c: v128, d: v128, unsigned: bool): void {
-  const ab = i16x8.narrow_i32x4_s(a, b), cd = i16x8.narrow_i32x4_s(c, d);
-  v128.store(dst, unsigned ? i8x16.narrow_i16x8_u(ab, cd) : i8x16.narrow_i16x8_s(ab, cd));
-}
-
-/** dst[i] = clamp(zp + round_half_away(src[i]·inv), lo, hi) as int8. */
-@inline
-function quantize_store(src: usize, n: i32, dst: usize, inv: f32, zp: i32, lo: i32, hi: i32): void {
+function quantize_store(src: usize, n: i32, dst: usize, s: f32, divide: bool, zp: i32, lo: i32, hi: i32, unsigned: bool): void {
   let i = 0;
+  const flo = f32(lo), fhi = f32(hi), fzp = f32(zp);
   if (ASC_FEATURE_SIMD) {
-    const vinv = f32x4.splat(inv), vzp = i32x4.splat(zp), vlo = i32x4.splat(lo), vhi = i32x4.splat(hi);
+    const vs = f32x4.splat(s), vzp = f32x4.splat(fzp), vlo = f32x4.splat(flo), vhi = f32x4.splat(fhi);
     for (; i + 16 <= n; i += 16) {
       const p = src + (<usize>i << 2);
-      const a = quantize_f32x4(v128.load(p), vinv, vzp, vlo, vhi);
-      const b = quantize_f32x4(v128.load(p, 16), vinv, vzp, vlo, vhi);
-      const c = quantize_f32x4(v128.load(p, 32), vinv, vzp, vlo, vhi);
-      const d = quantize_f32x4(v128.load(p, 48), vinv, vzp, vlo, vhi);
-      store_16_bytes(dst + <usize>i, a, b, c, d, false);
+      const a = quantize_f32x4(v128.load(p), vs, divide, vzp, vlo, vhi);
+      const b = quantize_f32x4(v128.load(p, 16), vs, divide, vzp, vlo, vhi);
+      const c = quantize_f32x4(v128.load(p, 32), vs, divide, vzp, vlo, vhi);
+      const d = quantize_f32x4(v128.load(p, 48), vs, divide, vzp, vlo, vhi);
+      const ab = i16x8.narrow_i32x4_s(a, b), cd = i16x8.narrow_i32x4_s(c, d);
+      v128.store(dst + <usize>i, unsigned ? i8x16.narrow_i16x8_u(ab, cd) : i8x16.narrow_i16x8_s(ab, cd));
     }
   }
   for (; i < n; i++) {
-    const q = zp + i32(round_half_away_f32(load<f32>(src + (<usize>i << 2)) * inv));
-    store<i8>(dst + <usize>i, i8(min(max(q, lo), hi)));
+    const x = load<f32>(src + (<usize>i << 2));
+    let r = round_half_away_f32(divide ? x / s : x * s) + fzp;
+    r = flo < r ? r : flo;
+    r = r < fhi ? r : fhi;
+    store<u8>(dst + <usize>i, u8(i32(r)));
   }
 }
 
@@ -96,7 +98,7 @@ export function f32_quantize_symmetric(src: usize, n: i32, dst: usize): f32 {
   if (range == 0) { memory.fill(dst, 0, <usize>n); return 1; }
   const sf: f32 = range / <f32>127;
   const inv: f32 = <f32>127 / range;
-  quantize_store(src, n, dst, inv, 0, -127, 127);
+  quantize_store(src, n, dst, inv, false, 0, -127, 127, false);
   return sf;
 }
 
@@ -131,7 +133,7 @@ export function f32_quantize_asymmetric(src: usize, n: i32, dst: usize): f32 {
   const inv = f32(1.0 / f64(sf));
   // zp + round(x·inv), not round(zp + x·inv): what TF 2.21's x86 build computes (checked against
   // BUILTIN_REF hybrid FC outputs); the two differ at negative ties (-128 + 127.5).
-  quantize_store(src, n, dst, inv, zp, -128, 127);
+  quantize_store(src, n, dst, inv, false, zp, -128, 127, false);
   lastZeroPoint = zp;
   return sf;
 }
@@ -180,38 +182,10 @@ export function hybrid_epilogue(acc: usize, m: i32, n: i32, rowsum: usize, corr:
   }
 }
 
-/** Four lanes of clamp(round_half_away(x / scale) + zp, lo, hi), clamped in float first (NaN → lo). */
-@inline
-function quantize_div_f32x4(x: v128, vscale: v128, vzp: v128, vlo: v128, vhi: v128): v128 {
-  const r = f32x4.add(round_half_away_f32x4(f32x4.div(x, vscale)), vzp);
-  // pmax(lo, r) = lo < r ? r : lo sends NaN to lo; then r is finite and within [lo, hi]
-  return i32x4.trunc_sat_f32x4_s(f32x4.pmin(vhi, f32x4.pmax(vlo, r)));
-}
-
 /**
  * QUANTIZE with a fixed output scale (reference quantize.h AffineQuantize): q = round_half_away(x / scale) + zp,
- * division in float, clamped to [lo, hi] (an int8 or uint8 range; unsigned != 0 stores uint8). NaN gives lo,
- * as x86 TFLite does (the int conversion of NaN is INT_MIN there). The zp is added in float: |round(x/scale)|
- * beyond 2^24 clamps either way, and below that the sum is exact.
+ * division in float, clamped to [lo, hi] (an int8 or uint8 range; unsigned != 0 stores uint8); NaN gives lo.
  */
 export function f32_quantize_static(src: usize, n: i32, dst: usize, scale: f32, zp: i32, lo: i32, hi: i32, unsigned: i32): void {
-  let i = 0;
-  const flo = f32(lo), fhi = f32(hi), fzp = f32(zp);
-  if (ASC_FEATURE_SIMD) {
-    const vs = f32x4.splat(scale), vzp = f32x4.splat(fzp), vlo = f32x4.splat(flo), vhi = f32x4.splat(fhi);
-    for (; i + 16 <= n; i += 16) {
-      const p = src + (<usize>i << 2);
-      const a = quantize_div_f32x4(v128.load(p), vs, vzp, vlo, vhi);
-      const b = quantize_div_f32x4(v128.load(p, 16), vs, vzp, vlo, vhi);
-      const c = quantize_div_f32x4(v128.load(p, 32), vs, vzp, vlo, vhi);
-      const d = quantize_div_f32x4(v128.load(p, 48), vs, vzp, vlo, vhi);
-      store_16_bytes(dst + <usize>i, a, b, c, d, unsigned != 0);
-    }
-  }
-  for (; i < n; i++) {
-    let r = round_half_away_f32(load<f32>(src + (<usize>i << 2)) / scale) + fzp;
-    r = flo < r ? r : flo;
-    r = r < fhi ? r : fhi;
-    store<u8>(dst + <usize>i, u8(i32(r)));
-  }
+  quantize_store(src, n, dst, scale, true, zp, lo, hi, unsigned != 0);
 }
