@@ -2,7 +2,7 @@
 // acc = Σ_{in-image taps} w·(x - inZp) + bias — padded taps are skipped, as TFLite's reference does.
 // w: i32 [kH*kW][cp] (cp = outC rounded up to 4, tail zero). chan: channel-parameter block.
 // mode 0: int8 NHWC out; mode 1: int32 (acc + bias) NHWC out. One batch item per call.
-import { requantize_i32x4, requantize_float_i32x4, requantize_scalar, requantize_float_scalar, clamp_i32, REQUANT_FLOAT } from './requantize';
+import { requantize_i32x4, requantize_round_q31, requantize_float_i32x4, requantize_scalar, requantize_float_scalar, clamp_i32, REQUANT_FLOAT } from './requantize';
 import { store_i32x4_partial } from './store';
 
 export function qs8_dwconv(input: usize, inH: i32, inW: i32, inC: i32, outH: i32, outW: i32,
@@ -22,7 +22,7 @@ export function qs8_dwconv(input: usize, inH: i32, inW: i32, inC: i32, outH: i32
       if (ASC_FEATURE_SIMD) {
         if (mult == 1) {
           const vzp = i32x4.splat(inZp);
-          const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax);
+          const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax), half = requantize_round_q31();
           for (; c < outC; c += 4) {
             let acc = i32x4.splat(0);
             for (let ky = 0; ky < kH; ky++) {
@@ -45,7 +45,7 @@ export function qs8_dwconv(input: usize, inH: i32, inW: i32, inC: i32, outH: i32
               const q = flags & REQUANT_FLOAT
                 ? requantize_float_i32x4(acc, v128.load(fp), v128.load(fp, 16), zp, lo, hi)
                 : requantize_i32x4(acc, v128.load(bp + (npu << 2)), v128.load(bp + (npu << 3)),
-                  v128.load(bp + npu * 12), v128.load(bp + (npu << 4)), zp, lo, hi, flags);
+                  v128.load(bp + npu * 12), v128.load(bp + (npu << 4)), zp, lo, hi, flags, half);
               const q16 = i16x8.narrow_i32x4_s(q, q);
               const bits = i32x4.extract_lane(i8x16.narrow_i16x8_s(q16, q16), 0);
               if (nrem >= 4) store<i32>(o + <usize>c, bits);

@@ -9,14 +9,14 @@
 //   chan: channel-parameter block (requantize.ts), np = n rounded up to 8.
 // Rows past m alias the last row (reads and identical writes), so any m ≥ 1 works.
 // mode 0: int8 output, row stride cStride bytes. mode 1: int32 (acc + bias) output, row stride cStride bytes.
-import { requantize_i32x4, requantize_float_i32x4, requantize_scalar, requantize_float_scalar, clamp_i32, store_bytes_partial, REQUANT_FLOAT } from './requantize';
+import { requantize_i32x4, requantize_round_q31, requantize_float_i32x4, requantize_scalar, requantize_float_scalar, clamp_i32, store_bytes_partial, REQUANT_FLOAT, REQUANT_LEFT_SHIFT, REQUANT_NO_RIGHT_SHIFT } from './requantize';
 import { store_i32x4_partial } from './store';
 
 /** Requantization parameters of one 8-column block, loaded once per tile. */
 @inline
 function store_tile_4x8(r0: usize, r1: usize, r2: usize, r3: usize,
   c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128,
-  chan: usize, np: usize, col: usize, zp: v128, lo: v128, hi: v128, nrem: i32, mode: i32, flags: i32): void {
+  chan: usize, np: usize, col: usize, zp: v128, lo: v128, hi: v128, half: v128, nrem: i32, mode: i32, flags: i32): void {
   const bp = chan + (col << 2);
   const b0 = v128.load(bp), b1 = v128.load(bp, 16);
   c00 = i32x4.add(c00, b0); c01 = i32x4.add(c01, b1); c10 = i32x4.add(c10, b0); c11 = i32x4.add(c11, b1);
@@ -29,18 +29,32 @@ function store_tile_4x8(r0: usize, r1: usize, r2: usize, r3: usize,
     store_q8(r1, requantize_float_i32x4(c10, f0, f1, zp, lo, hi), requantize_float_i32x4(c11, f2, f3, zp, lo, hi), nrem);
     store_q8(r0, requantize_float_i32x4(c00, f0, f1, zp, lo, hi), requantize_float_i32x4(c01, f2, f3, zp, lo, hi), nrem);
   } else if (mode == 0) {
-    const mp = bp + (np << 2), lp = bp + (np << 3), ep = bp + np * 12, np0 = bp + (np << 4);
-    const m0 = v128.load(mp), m1 = v128.load(mp, 16), l0 = v128.load(lp), l1 = v128.load(lp, 16);
-    const e0 = v128.load(ep), e1 = v128.load(ep, 16), n0 = v128.load(np0), n1 = v128.load(np0, 16);
-    // Highest row first: aliased rows (m not a multiple of 4) then end with the real row's values.
-    store_q8(r3, requantize_i32x4(c30, m0, l0, e0, n0, zp, lo, hi, flags), requantize_i32x4(c31, m1, l1, e1, n1, zp, lo, hi, flags), nrem);
-    store_q8(r2, requantize_i32x4(c20, m0, l0, e0, n0, zp, lo, hi, flags), requantize_i32x4(c21, m1, l1, e1, n1, zp, lo, hi, flags), nrem);
-    store_q8(r1, requantize_i32x4(c10, m0, l0, e0, n0, zp, lo, hi, flags), requantize_i32x4(c11, m1, l1, e1, n1, zp, lo, hi, flags), nrem);
-    store_q8(r0, requantize_i32x4(c00, m0, l0, e0, n0, zp, lo, hi, flags), requantize_i32x4(c01, m1, l1, e1, n1, zp, lo, hi, flags), nrem);
+    // Specialized for the usual layer (no left shift, every channel shifts right): the per-lane choices in
+    // requantize_i32x4 compile to selects that evaluate both sides, so a constant 0 removes that work.
+    if (flags & (REQUANT_LEFT_SHIFT | REQUANT_NO_RIGHT_SHIFT)) {
+      store_rows_q8(r0, r1, r2, r3, c00, c01, c10, c11, c20, c21, c30, c31, bp, np, zp, lo, hi, half, nrem, flags);
+    } else {
+      store_rows_q8(r0, r1, r2, r3, c00, c01, c10, c11, c20, c21, c30, c31, bp, np, zp, lo, hi, half, nrem, 0);
+    }
   } else {
     store_i32_8(r3, c30, c31, nrem); store_i32_8(r2, c20, c21, nrem);
     store_i32_8(r1, c10, c11, nrem); store_i32_8(r0, c00, c01, nrem);
   }
+}
+
+@inline
+function store_rows_q8(r0: usize, r1: usize, r2: usize, r3: usize,
+  c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128,
+  bp: usize, np: usize, zp: v128, lo: v128, hi: v128, half: v128, nrem: i32, flags: i32): void {
+  const mp = bp + (np << 2), lp = bp + (np << 3), ep = bp + np * 12, np0 = bp + (np << 4);
+  const m0 = v128.load(mp), m1 = v128.load(mp, 16), e0 = v128.load(ep), e1 = v128.load(ep, 16);
+  const l0 = flags & REQUANT_LEFT_SHIFT ? v128.load(lp) : m0, l1 = flags & REQUANT_LEFT_SHIFT ? v128.load(lp, 16) : m1;
+  const n0 = flags & REQUANT_NO_RIGHT_SHIFT ? v128.load(np0) : m0, n1 = flags & REQUANT_NO_RIGHT_SHIFT ? v128.load(np0, 16) : m1;
+  // Highest row first: aliased rows (m not a multiple of 4) then end with the real row's values.
+  store_q8(r3, requantize_i32x4(c30, m0, l0, e0, n0, zp, lo, hi, flags, half), requantize_i32x4(c31, m1, l1, e1, n1, zp, lo, hi, flags, half), nrem);
+  store_q8(r2, requantize_i32x4(c20, m0, l0, e0, n0, zp, lo, hi, flags, half), requantize_i32x4(c21, m1, l1, e1, n1, zp, lo, hi, flags, half), nrem);
+  store_q8(r1, requantize_i32x4(c10, m0, l0, e0, n0, zp, lo, hi, flags, half), requantize_i32x4(c11, m1, l1, e1, n1, zp, lo, hi, flags, half), nrem);
+  store_q8(r0, requantize_i32x4(c00, m0, l0, e0, n0, zp, lo, hi, flags, half), requantize_i32x4(c01, m1, l1, e1, n1, zp, lo, hi, flags, half), nrem);
 }
 
 @inline
@@ -57,7 +71,14 @@ function store_i32_8(cRow: usize, s0: v128, s1: v128, nrem: i32): void {
   if (nrem > 4) store_i32x4_partial(cRow + 16, s1, nrem - 4);
 }
 
-/** 4 rows × 8 columns, A pairs broadcast with load32_splat, i32x4.dot_i16x8_s, K unrolled ×4 (measured: ≈15 % over ×2). */
+/**
+ * K loop unrolled to four k-pairs per iteration in the SIMD build, two in the relaxed build. Measured on the
+ * DQN conv2 shape: V8 11 (Node 20, no relaxed SIMD by default) is 9 % faster with four, V8 13 (Node 24,
+ * Chromium; relaxed SIMD on by default) 8 % faster with two. Both orders of summation are identical in int32.
+ */
+const GEMM_K_UNROLL4: bool = !ASC_FEATURE_RELAXED_SIMD;
+
+/** 4 rows × 8 columns, A pairs broadcast with load32_splat, i32x4.dot_i16x8_s, A row pointers bumped. */
 function qs8_gemm_4x8c2__wasmsimd_dot16(a: usize, kp: i32, m: i32, b: usize, n: i32, chan: usize, np: i32,
   c: usize, cStride: i32, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32): void {
   const aStride = <usize>kp << 1;
@@ -65,75 +86,77 @@ function qs8_gemm_4x8c2__wasmsimd_dot16(a: usize, kp: i32, m: i32, b: usize, n: 
   const blockBytes = <usize>kp << 4;
   const cs = <usize>cStride;
   const elem: usize = mode == 0 ? 1 : 4;
-  const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax);
+  const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax), half = requantize_round_q31();
   for (let nb = 0; nb < n; nb += 8) {
     const w0 = b + <usize>(nb >> 3) * blockBytes;
     const nrem = n - nb;
     for (let mb = 0; mb < m; mb += 4) {
       const a0 = a + <usize>mb * aStride;
-      const a1 = mb + 1 < m ? a0 + aStride : a0;
-      const a2 = mb + 2 < m ? a1 + aStride : a1;
-      const a3 = mb + 3 < m ? a2 + aStride : a2;
+      let p1 = mb + 1 < m ? a0 + aStride : a0;
+      let p2 = mb + 2 < m ? p1 + aStride : p1;
+      let p3 = mb + 3 < m ? p2 + aStride : p2;
       let c00 = i32x4.splat(0), c01 = i32x4.splat(0), c10 = i32x4.splat(0), c11 = i32x4.splat(0);
       let c20 = i32x4.splat(0), c21 = i32x4.splat(0), c30 = i32x4.splat(0), c31 = i32x4.splat(0);
       let w = w0;
-      let k: usize = 0;
-      // K unrolled ×4 k-pairs while possible, then ×2 (kp % 4 == 0 always).
-      for (; k + 16 <= kBytes; k += 16) {
-        let b0: v128, b1: v128, x0: v128, x1: v128;
-        b0 = v128.load(w, 0); b1 = v128.load(w, 16);
-        x0 = v128.load32_splat(a0 + k, 0); x1 = v128.load32_splat(a1 + k, 0);
+      // kp % 4 == 0: whole iterations of two k-pairs (8 bytes of each A row).
+      const p0End = a0 + kBytes;
+      let p0 = a0;
+      if (GEMM_K_UNROLL4) for (; p0 + 16 <= p0End; p0 += 16) {
+        let b0 = v128.load(w), b1 = v128.load(w, 16);
+        let x0 = v128.load32_splat(p0), x1 = v128.load32_splat(p1);
         c00 = i32x4.add(c00, i32x4.dot_i16x8_s(x0, b0)); c01 = i32x4.add(c01, i32x4.dot_i16x8_s(x0, b1));
         c10 = i32x4.add(c10, i32x4.dot_i16x8_s(x1, b0)); c11 = i32x4.add(c11, i32x4.dot_i16x8_s(x1, b1));
-        x0 = v128.load32_splat(a2 + k, 0); x1 = v128.load32_splat(a3 + k, 0);
+        x0 = v128.load32_splat(p2); x1 = v128.load32_splat(p3);
         c20 = i32x4.add(c20, i32x4.dot_i16x8_s(x0, b0)); c21 = i32x4.add(c21, i32x4.dot_i16x8_s(x0, b1));
         c30 = i32x4.add(c30, i32x4.dot_i16x8_s(x1, b0)); c31 = i32x4.add(c31, i32x4.dot_i16x8_s(x1, b1));
         b0 = v128.load(w, 32); b1 = v128.load(w, 48);
-        x0 = v128.load32_splat(a0 + k, 4); x1 = v128.load32_splat(a1 + k, 4);
+        x0 = v128.load32_splat(p0, 4); x1 = v128.load32_splat(p1, 4);
         c00 = i32x4.add(c00, i32x4.dot_i16x8_s(x0, b0)); c01 = i32x4.add(c01, i32x4.dot_i16x8_s(x0, b1));
         c10 = i32x4.add(c10, i32x4.dot_i16x8_s(x1, b0)); c11 = i32x4.add(c11, i32x4.dot_i16x8_s(x1, b1));
-        x0 = v128.load32_splat(a2 + k, 4); x1 = v128.load32_splat(a3 + k, 4);
+        x0 = v128.load32_splat(p2, 4); x1 = v128.load32_splat(p3, 4);
         c20 = i32x4.add(c20, i32x4.dot_i16x8_s(x0, b0)); c21 = i32x4.add(c21, i32x4.dot_i16x8_s(x0, b1));
         c30 = i32x4.add(c30, i32x4.dot_i16x8_s(x1, b0)); c31 = i32x4.add(c31, i32x4.dot_i16x8_s(x1, b1));
-        b0 = v128.load(w, 64); b1 = v128.load(w, 80);
-        x0 = v128.load32_splat(a0 + k, 8); x1 = v128.load32_splat(a1 + k, 8);
+
+        b0 = v128.load(w, 64), b1 = v128.load(w, 80);
+        x0 = v128.load32_splat(p0, 8), x1 = v128.load32_splat(p1, 8);
         c00 = i32x4.add(c00, i32x4.dot_i16x8_s(x0, b0)); c01 = i32x4.add(c01, i32x4.dot_i16x8_s(x0, b1));
         c10 = i32x4.add(c10, i32x4.dot_i16x8_s(x1, b0)); c11 = i32x4.add(c11, i32x4.dot_i16x8_s(x1, b1));
-        x0 = v128.load32_splat(a2 + k, 8); x1 = v128.load32_splat(a3 + k, 8);
+        x0 = v128.load32_splat(p2, 8); x1 = v128.load32_splat(p3, 8);
         c20 = i32x4.add(c20, i32x4.dot_i16x8_s(x0, b0)); c21 = i32x4.add(c21, i32x4.dot_i16x8_s(x0, b1));
         c30 = i32x4.add(c30, i32x4.dot_i16x8_s(x1, b0)); c31 = i32x4.add(c31, i32x4.dot_i16x8_s(x1, b1));
         b0 = v128.load(w, 96); b1 = v128.load(w, 112);
-        x0 = v128.load32_splat(a0 + k, 12); x1 = v128.load32_splat(a1 + k, 12);
+        x0 = v128.load32_splat(p0, 12); x1 = v128.load32_splat(p1, 12);
         c00 = i32x4.add(c00, i32x4.dot_i16x8_s(x0, b0)); c01 = i32x4.add(c01, i32x4.dot_i16x8_s(x0, b1));
         c10 = i32x4.add(c10, i32x4.dot_i16x8_s(x1, b0)); c11 = i32x4.add(c11, i32x4.dot_i16x8_s(x1, b1));
-        x0 = v128.load32_splat(a2 + k, 12); x1 = v128.load32_splat(a3 + k, 12);
+        x0 = v128.load32_splat(p2, 12); x1 = v128.load32_splat(p3, 12);
         c20 = i32x4.add(c20, i32x4.dot_i16x8_s(x0, b0)); c21 = i32x4.add(c21, i32x4.dot_i16x8_s(x0, b1));
         c30 = i32x4.add(c30, i32x4.dot_i16x8_s(x1, b0)); c31 = i32x4.add(c31, i32x4.dot_i16x8_s(x1, b1));
-        w += 128;
+
+        w += 128; p1 += 16; p2 += 16; p3 += 16;
       }
-      for (; k < kBytes; k += 8) {
+      for (; p0 < p0End; p0 += 8) {
         let b0 = v128.load(w), b1 = v128.load(w, 16);
-        let x0 = v128.load32_splat(a0 + k), x1 = v128.load32_splat(a1 + k);
+        let x0 = v128.load32_splat(p0), x1 = v128.load32_splat(p1);
         c00 = i32x4.add(c00, i32x4.dot_i16x8_s(x0, b0)); c01 = i32x4.add(c01, i32x4.dot_i16x8_s(x0, b1));
         c10 = i32x4.add(c10, i32x4.dot_i16x8_s(x1, b0)); c11 = i32x4.add(c11, i32x4.dot_i16x8_s(x1, b1));
-        x0 = v128.load32_splat(a2 + k); x1 = v128.load32_splat(a3 + k);
+        x0 = v128.load32_splat(p2); x1 = v128.load32_splat(p3);
         c20 = i32x4.add(c20, i32x4.dot_i16x8_s(x0, b0)); c21 = i32x4.add(c21, i32x4.dot_i16x8_s(x0, b1));
         c30 = i32x4.add(c30, i32x4.dot_i16x8_s(x1, b0)); c31 = i32x4.add(c31, i32x4.dot_i16x8_s(x1, b1));
         b0 = v128.load(w, 32); b1 = v128.load(w, 48);
-        x0 = v128.load32_splat(a0 + k, 4); x1 = v128.load32_splat(a1 + k, 4);
+        x0 = v128.load32_splat(p0, 4); x1 = v128.load32_splat(p1, 4);
         c00 = i32x4.add(c00, i32x4.dot_i16x8_s(x0, b0)); c01 = i32x4.add(c01, i32x4.dot_i16x8_s(x0, b1));
         c10 = i32x4.add(c10, i32x4.dot_i16x8_s(x1, b0)); c11 = i32x4.add(c11, i32x4.dot_i16x8_s(x1, b1));
-        x0 = v128.load32_splat(a2 + k, 4); x1 = v128.load32_splat(a3 + k, 4);
+        x0 = v128.load32_splat(p2, 4); x1 = v128.load32_splat(p3, 4);
         c20 = i32x4.add(c20, i32x4.dot_i16x8_s(x0, b0)); c21 = i32x4.add(c21, i32x4.dot_i16x8_s(x0, b1));
         c30 = i32x4.add(c30, i32x4.dot_i16x8_s(x1, b0)); c31 = i32x4.add(c31, i32x4.dot_i16x8_s(x1, b1));
-        w += 64;
+        w += 64; p1 += 8; p2 += 8; p3 += 8;
       }
       const r0 = c + <usize>mb * cs + <usize>nb * elem;
       const r1 = mb + 1 < m ? r0 + cs : r0;
       const r2 = mb + 2 < m ? r1 + cs : r1;
       const r3 = mb + 3 < m ? r2 + cs : r2;
       store_tile_4x8(r0, r1, r2, r3, c00, c01, c10, c11, c20, c21, c30, c31,
-        chan, <usize>np, <usize>nb, zp, lo, hi, nrem, mode, flags);
+        chan, <usize>np, <usize>nb, zp, lo, hi, half, nrem, mode, flags);
     }
   }
 }
@@ -150,7 +173,7 @@ function qs8_gemm_4x8c4__wasmrelaxed_dot(a: usize, kp: i32, m: i32, b: usize, n:
   const blockBytes = <usize>kp << 3;
   const cs = <usize>cStride;
   const elem: usize = mode == 0 ? 1 : 4;
-  const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax);
+  const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax), half = requantize_round_q31();
   for (let nb = 0; nb < n; nb += 8) {
     const w0 = b + <usize>(nb >> 3) * blockBytes;
     const nrem = n - nb;
@@ -218,7 +241,7 @@ function qs8_gemm_4x8c4__wasmrelaxed_dot(a: usize, kp: i32, m: i32, b: usize, n:
       const r2 = mb + 2 < m ? r1 + cs : r1;
       const r3 = mb + 3 < m ? r2 + cs : r2;
       store_tile_4x8(r0, r1, r2, r3, c00, c01, c10, c11, c20, c21, c30, c31,
-        chan, <usize>np, <usize>nb, zp, lo, hi, nrem, mode, flags);
+        chan, <usize>np, <usize>nb, zp, lo, hi, half, nrem, mode, flags);
     }
   }
 }

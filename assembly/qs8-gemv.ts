@@ -3,7 +3,7 @@
 // (src/kernels/pack.ts packGemvR4K16): groups of 4 rows, 16 k at a time, [np/4][kp/16][4][16],
 // kp % 16 == 0, rows ≥ n zero. x: dot16/scalar — i16 (x - zp) of length kp; relaxed — u8/i8 of length kp.
 // chan: channel-parameter block (requantize.ts). mode 0: int8 out; mode 1: int32 (acc + bias) out.
-import { requantize_i32x4, requantize_float_i32x4, requantize_scalar, requantize_float_scalar, clamp_i32, REQUANT_FLOAT } from './requantize';
+import { requantize_i32x4, requantize_round_q31, requantize_float_i32x4, requantize_scalar, requantize_float_scalar, clamp_i32, REQUANT_FLOAT } from './requantize';
 import { store_i32x4_partial } from './store';
 
 /** Sums each of four i32x4 accumulators horizontally into one vector [Σacc0, Σacc1, Σacc2, Σacc3]. */
@@ -16,7 +16,7 @@ function reduce4(a0: v128, a1: v128, a2: v128, a3: v128): v128 {
 
 @inline
 function store4(out: usize, s: v128, chan: usize, np: usize, r: usize,
-  zp: v128, lo: v128, hi: v128, nrem: i32, mode: i32, flags: i32): void {
+  zp: v128, lo: v128, hi: v128, half: v128, nrem: i32, mode: i32, flags: i32): void {
   const bp = chan + (r << 2);
   s = i32x4.add(s, v128.load(bp));
   if (mode == 0) {
@@ -24,7 +24,7 @@ function store4(out: usize, s: v128, chan: usize, np: usize, r: usize,
     const q = flags & REQUANT_FLOAT
       ? requantize_float_i32x4(s, v128.load(fp), v128.load(fp, 16), zp, lo, hi)
       : requantize_i32x4(s, v128.load(bp + (np << 2)), v128.load(bp + (np << 3)),
-        v128.load(bp + np * 12), v128.load(bp + (np << 4)), zp, lo, hi, flags);
+        v128.load(bp + np * 12), v128.load(bp + (np << 4)), zp, lo, hi, flags, half);
     const q16 = i16x8.narrow_i32x4_s(q, q);
     const bits = i32x4.extract_lane(i8x16.narrow_i16x8_s(q16, q16), 0);
     const o = out + r;
@@ -38,7 +38,7 @@ function store4(out: usize, s: v128, chan: usize, np: usize, r: usize,
 /** 4 rows per step: W via load8x8_s (sign-extending load), x pre-widened, i32x4.dot_i16x8_s. */
 function qs8_gemv_4x16__wasmsimd_dot16(x: usize, kp: i32, w: usize, n: i32, chan: usize, np: i32,
   out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32): void {
-  const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax);
+  const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax), half = requantize_round_q31();
   const kpu = <usize>kp;
   let wp = w;
   for (let r = 0; r < n; r += 4) {
@@ -55,14 +55,14 @@ function qs8_gemv_4x16__wasmsimd_dot16(x: usize, kp: i32, w: usize, n: i32, chan
       a3 = i32x4.add(a3, i32x4.dot_i16x8_s(v128.load8x8_s(wp, 56), xb));
       wp += 64;
     }
-    store4(out, reduce4(a0, a1, a2, a3), chan, <usize>np, <usize>r, zp, lo, hi, n - r, mode, flags);
+    store4(out, reduce4(a0, a1, a2, a3), chan, <usize>np, <usize>r, zp, lo, hi, half, n - r, mode, flags);
   }
 }
 
 /** 4 rows per step with relaxed dot over 16 k at a time (weights first operand, activations second). */
 function qs8_gemv_4x16__wasmrelaxed_dot(x: usize, kp: i32, w: usize, n: i32, chan: usize, np: i32,
   out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32): void {
-  const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax);
+  const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax), half = requantize_round_q31();
   const kpu = <usize>kp;
   let wp = w;
   for (let r = 0; r < n; r += 4) {
@@ -75,7 +75,7 @@ function qs8_gemv_4x16__wasmrelaxed_dot(x: usize, kp: i32, w: usize, n: i32, cha
       a3 = i32x4.relaxed_dot_i8x16_i7x16_add_s(v128.load(wp, 48), xv, a3);
       wp += 64;
     }
-    store4(out, reduce4(a0, a1, a2, a3), chan, <usize>np, <usize>r, zp, lo, hi, n - r, mode, flags);
+    store4(out, reduce4(a0, a1, a2, a3), chan, <usize>np, <usize>r, zp, lo, hi, half, n - r, mode, flags);
   }
 }
 
