@@ -243,3 +243,29 @@ export function f32_im2col(input: usize, inH: i32, inW: i32, inC: i32, outH: i32
     }
   }
 }
+
+/**
+ * int8 vector → the two 4-bit planes of u = x + 128 (x ^ 0x80) read by qs8_gemv_u4: dst[0, kp) = u & 15,
+ * dst[kp, 2kp) = u >> 4. Entries k..kp-1 are 0 (their weights are 0 too).
+ */
+export function qs8_pack_u4_planes(input: usize, k: i32, kp: i32, dst: usize): void {
+  const hiPlane = dst + <usize>kp;
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    const flip = i8x16.splat(-128), low4 = i8x16.splat(15);
+    for (; j + 16 <= k; j += 16) {
+      const u = v128.xor(v128.load(input + <usize>j), flip);
+      v128.store(dst + <usize>j, v128.and(u, low4));
+      v128.store(hiPlane + <usize>j, i8x16.shr_u(u, 4));
+    }
+  }
+  for (; j < k; j++) {
+    const u = u32(load<u8>(input + <usize>j)) ^ 0x80;
+    store<u8>(dst + <usize>j, u8(u & 15));
+    store<u8>(hiPlane + <usize>j, u8(u >> 4));
+  }
+  if (kp > k) {
+    memory.fill(dst + <usize>k, 0, <usize>(kp - k));
+    memory.fill(hiPlane + <usize>k, 0, <usize>(kp - k));
+  }
+}

@@ -79,6 +79,48 @@ function qs8_gemv_4x16__wasmrelaxed_dot(x: usize, kp: i32, w: usize, n: i32, cha
   }
 }
 
+/**
+ * 4 rows per step with i16x8.relaxed_dot_i8x16_i7x16_s on the 4-bit planes of u = x + 128 (qs8_pack_u4_planes):
+ * Σ w·u = Σ w·lo + 16·Σ w·hi. The second operand stays in [0, 15], inside the range where the relaxed dot is
+ * specified, so this is exact on every engine — unlike feeding full-range bytes, which x86 engines without
+ * VNNI lower to saturating pmaddubsw. Each pair sum is at most 2·128·15 = 3 840 in magnitude, so eight 16-k
+ * steps accumulate in i16 (≤ 30 720) before widening. Against dot16 it saves the sign extension of every
+ * weight (measured FC1 4096→512 on Node 24: 56 µs vs 71 µs).
+ * x: the two planes, kp bytes each, kp % 16 == 0.
+ */
+function qs8_gemv_4x16__wasmrelaxed_u4dot(x: usize, kp: i32, w: usize, n: i32, chan: usize, np: i32,
+  out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32): void {
+  const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax), half = requantize_round_q31();
+  const kpu = <usize>kp;
+  const xLo = x, xHi = x + kpu;
+  let wp = w;
+  for (let r = 0; r < n; r += 4) {
+    let s0 = i32x4.splat(0), s1 = i32x4.splat(0), s2 = i32x4.splat(0), s3 = i32x4.splat(0);
+    for (let k0: usize = 0; k0 < kpu; k0 += 128) {
+      const kEnd = min(k0 + 128, kpu);
+      let l0 = i16x8.splat(0), l1 = i16x8.splat(0), l2 = i16x8.splat(0), l3 = i16x8.splat(0);
+      let h0 = i16x8.splat(0), h1 = i16x8.splat(0), h2 = i16x8.splat(0), h3 = i16x8.splat(0);
+      for (let k = k0; k < kEnd; k += 16) {
+        const ql = v128.load(xLo + k), qh = v128.load(xHi + k);
+        let wv = v128.load(wp);
+        l0 = i16x8.add(l0, i16x8.relaxed_dot_i8x16_i7x16_s(wv, ql)); h0 = i16x8.add(h0, i16x8.relaxed_dot_i8x16_i7x16_s(wv, qh));
+        wv = v128.load(wp, 16);
+        l1 = i16x8.add(l1, i16x8.relaxed_dot_i8x16_i7x16_s(wv, ql)); h1 = i16x8.add(h1, i16x8.relaxed_dot_i8x16_i7x16_s(wv, qh));
+        wv = v128.load(wp, 32);
+        l2 = i16x8.add(l2, i16x8.relaxed_dot_i8x16_i7x16_s(wv, ql)); h2 = i16x8.add(h2, i16x8.relaxed_dot_i8x16_i7x16_s(wv, qh));
+        wv = v128.load(wp, 48);
+        l3 = i16x8.add(l3, i16x8.relaxed_dot_i8x16_i7x16_s(wv, ql)); h3 = i16x8.add(h3, i16x8.relaxed_dot_i8x16_i7x16_s(wv, qh));
+        wp += 64;
+      }
+      s0 = i32x4.add(s0, i32x4.add(i32x4.extadd_pairwise_i16x8_s(l0), i32x4.shl(i32x4.extadd_pairwise_i16x8_s(h0), 4)));
+      s1 = i32x4.add(s1, i32x4.add(i32x4.extadd_pairwise_i16x8_s(l1), i32x4.shl(i32x4.extadd_pairwise_i16x8_s(h1), 4)));
+      s2 = i32x4.add(s2, i32x4.add(i32x4.extadd_pairwise_i16x8_s(l2), i32x4.shl(i32x4.extadd_pairwise_i16x8_s(h2), 4)));
+      s3 = i32x4.add(s3, i32x4.add(i32x4.extadd_pairwise_i16x8_s(l3), i32x4.shl(i32x4.extadd_pairwise_i16x8_s(h3), 4)));
+    }
+    store4(out, reduce4(s0, s1, s2, s3), chan, <usize>np, <usize>r, zp, lo, hi, half, n - r, mode, flags);
+  }
+}
+
 /** Scalar 4 rows per step over the same layout. */
 function qs8_gemv_4x1__scalar(x: usize, kp: i32, w: usize, n: i32, chan: usize, np: i32,
   out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32): void {
@@ -120,6 +162,13 @@ export function qs8_gemv(x: usize, kp: i32, w: usize, n: i32, chan: usize, np: i
   out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32): void {
   if (ASC_FEATURE_SIMD) qs8_gemv_4x16__wasmsimd_dot16(x, kp, w, n, chan, np, out, outZp, outMin, outMax, mode, flags);
   else qs8_gemv_4x1__scalar(x, kp, w, n, chan, np, out, outZp, outMin, outMax, mode, flags);
+}
+
+/** int8 GEMV over 4-bit activation planes with the relaxed i16 dot; traps in builds without relaxed SIMD. */
+export function qs8_gemv_u4(x: usize, kp: i32, w: usize, n: i32, chan: usize, np: i32,
+  out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32): void {
+  if (ASC_FEATURE_RELAXED_SIMD) qs8_gemv_4x16__wasmrelaxed_u4dot(x, kp, w, n, chan, np, out, outZp, outMin, outMax, mode, flags);
+  else unreachable();
 }
 
 export function qs8_gemv_relaxed(x: usize, kp: i32, w: usize, n: i32, chan: usize, np: i32,

@@ -26,16 +26,23 @@ export interface KernelRuntimeEx extends KernelRuntime {
   readonly relaxedProbe: RelaxedDotProbe;
   /** How int8 GEMM/GEMV run in this instance: relaxed dot in a proven-exact encoding, or dot16 / scalar. */
   readonly dotMode: RelaxedDotMode;
+  /**
+   * The batch-1 FULLY_CONNECTED kernel: scalar, dot16, relaxed dot on full-range bytes (dotMode ≠ none), or
+   * relaxed i16 dot on 4-bit activation planes (relaxed build where full-range bytes are not exact).
+   */
+  readonly gemvKernel: GemvKernel;
   /** Raw kernel exports (benchmarks and tests). */
   readonly kernels: KernelExports;
 }
+
+export type GemvKernel = 'scalar' | 'dot16' | 'relaxed-dot' | 'relaxed-u4';
 
 class Runtime implements KernelRuntimeEx {
   readonly memory: WebAssembly.Memory;
   private readonly heap: BumpAllocator;
 
   constructor(readonly build: Build, readonly kernels: KernelExports, readonly features: EngineFeatures,
-    readonly relaxedProbe: RelaxedDotProbe, readonly dotMode: RelaxedDotMode) {
+    readonly relaxedProbe: RelaxedDotProbe, readonly dotMode: RelaxedDotMode, readonly gemvKernel: GemvKernel) {
     this.memory = kernels.memory;
     this.heap = new BumpAllocator(this.memory, kernels.heap_base());
   }
@@ -102,8 +109,24 @@ class Runtime implements KernelRuntimeEx {
     return this.relaxed ? this.kernels.qs8_gemm_relaxed : this.kernels.qs8_gemm;
   }
 
-  private gemv(): KernelExports['qs8_gemv'] {
-    return this.relaxed ? this.kernels.qs8_gemv_relaxed : this.kernels.qs8_gemv;
+  /** FC row encoding and GEMV of this instance; fold(zp) is the activation offset to fold into the bias. */
+  private fcKernel(k: number, kp: number) {
+    const kx = this.kernels;
+    if (this.gemvKernel === 'relaxed-u4') {
+      return {
+        xBytes: 2 * kp,
+        fold: (zp: number) => zp + 128,
+        pack: (input: number, _zp: number, xPtr: number) => kx.qs8_pack_u4_planes(input, k, kp, xPtr),
+        gemv: kx.qs8_gemv_u4,
+      };
+    }
+    const packRow = this.im2colFor(fcRowGeometry(k));
+    return {
+      xBytes: kp * (this.relaxed ? 1 : 2),
+      fold: (zp: number) => (this.relaxed ? this.foldOffset(zp) : 0),
+      pack: (input: number, zp: number, xPtr: number) => packRow(input, zp, xPtr, kp),
+      gemv: this.relaxed ? kx.qs8_gemv_relaxed : kx.qs8_gemv,
+    };
   }
 
   /** Channel-parameter block and kernel flags for the requantization the op asks for (api.ts). */
@@ -179,16 +202,16 @@ class Runtime implements KernelRuntimeEx {
     checkQuantized(params, geom.outFeatures);
     const n = geom.outFeatures, k = geom.inFeatures, kp = roundUp(k, 16), np = roundUp(n, 8);
     const wPtr = this.place(packGemvR4K16(params.weights, n, k, kp, np));
-    const bias = foldedBias(params.bias, n, this.relaxed ? this.foldOffset(params.inputZeroPoint) : 0, params.weights, k);
+    const fc = this.fcKernel(k, kp);
+    const bias = foldedBias(params.bias, n, fc.fold(params.inputZeroPoint), params.weights, k);
     const { chan, flags } = this.requantBlock(np, n, bias, params, 'float', params.weightScales.length === 1);
-    const xPtr = this.alloc(kp * (this.relaxed ? 1 : 2));
+    const xPtr = this.alloc(fc.xBytes);
     const { inputZeroPoint: inZp, outputZeroPoint: outZp, activationMin: lo, activationMax: hi } = params;
-    const packRow = this.im2colFor(fcRowGeometry(k));
-    const gemv = this.gemv();
+    const { pack, gemv } = fc;
     return {
       run: (inputPtr: number, outputPtr: number) => {
         for (let b = 0; b < geom.batch; b++) {
-          packRow(inputPtr + b * k, inZp, xPtr, kp);
+          pack(inputPtr + b * k, inZp, xPtr);
           gemv(xPtr, kp, wPtr, n, chan, np, outputPtr + b * n, outZp, lo, hi, 0, flags);
         }
       },
@@ -281,22 +304,21 @@ class Runtime implements KernelRuntimeEx {
     const wPtr = this.place(packGemvR4K16(params.weights, n, k, kp, np));
     const h = this.hybridCommon(n, np, params, k);
     const qPtr = this.alloc(k);
-    const xPtr = this.alloc(kp * (this.relaxed ? 1 : 2));
+    const fc = this.fcKernel(k, kp);
+    const xPtr = this.alloc(fc.xBytes);
     const accPtr = this.alloc(np * 4);
-    const packRow = this.im2colFor(fcRowGeometry(k));
     const quantize = this.quantizer(params.asymmetricQuantizeInputs);
     const asym = params.asymmetricQuantizeInputs;
-    const gemv = this.gemv();
+    const { pack, gemv, fold } = fc;
     const { activationMin: lo, activationMax: hi } = params;
     return {
       run: (inputPtr: number, outputPtr: number) => {
         for (let b = 0; b < geom.batch; b++) {
           const sf = quantize(inputPtr + b * k * 4, k, qPtr);
           const zp = asym ? this.kernels.quantize_last_zero_point() : 0;
-          packRow(qPtr, zp, xPtr, kp);
+          pack(qPtr, zp, xPtr);
           gemv(xPtr, kp, wPtr, n, h.chan, np, accPtr, 0, 0, 0, 1, 0);
-          const corr = this.relaxed ? this.foldOffset(zp) : 0;
-          this.kernels.hybrid_epilogue(accPtr, 1, n, h.rowsumPtr, corr, zp, sf, h.wscalePtr, 2, h.biasPtr,
+          this.kernels.hybrid_epilogue(accPtr, 1, n, h.rowsumPtr, fold(zp), zp, sf, h.wscalePtr, 2, h.biasPtr,
             lo, hi, outputPtr + b * n * 4);
         }
       },
@@ -446,13 +468,42 @@ function verifyRelaxedKernels(k: KernelExports, mode: RelaxedDotMode): boolean {
   return true;
 }
 
+/**
+ * Verifies the 4-bit-plane GEMV (qs8_gemv_u4) against Σ w·(x − zp) on full-range operands, K over several
+ * i16 flush blocks and a K tail. In-range relaxed dot is specified exactly, but Node 20's Liftoff is known to
+ * get relaxed dot wrong, so this is proven on a real instance too.
+ */
+function verifyU4Gemv(k: KernelExports): boolean {
+  const heap = new BumpAllocator(k.memory, k.heap_base());
+  let seed = 777;
+  const rnd = () => (((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 16) << 24) >> 24;
+  const n = 9, kk = 300, zp = 5, kp = roundUp(kk, 16), np = roundUp(n, 8);
+  const w = new Int8Array(n * kk).map((_, i) => (i % 7 === 0 ? -128 : i % 5 === 0 ? 127 : rnd()));
+  const x = new Int8Array(kk).map((_, i) => (i % 3 === 0 ? 127 : i % 4 === 0 ? -128 : rnd()));
+  const chan = heap.place(channelParamBlock(np, foldedBias(null, n, zp + 128, w, kk), null));
+  const wPtr = heap.place(packGemvR4K16(w, n, kk, kp, np));
+  const xPtr = heap.place(x), planes = heap.alloc(2 * kp), yPtr = heap.alloc(np * 4);
+  k.qs8_pack_u4_planes(xPtr, kk, kp, planes);
+  k.qs8_gemv_u4(planes, kp, wPtr, n, chan, np, yPtr, 0, 0, 0, 1, 0);
+  const y = new Int32Array(k.memory.buffer, yPtr, n);
+  for (let c = 0; c < n; c++) {
+    let s = 0;
+    for (let i = 0; i < kk; i++) s += w[c * kk + i]! * (x[i]! - zp);
+    if (y[c] !== s) return false;
+  }
+  return true;
+}
+
 export async function createKernelRuntime(options: KernelRuntimeOptions = {}): Promise<KernelRuntimeEx> {
   const loaded = await loadKernels(options.backend ?? 'auto');
   let dotMode: RelaxedDotMode = loaded.relaxedProbe.mode;
-  if (dotMode !== 'none') {
+  let gemvKernel: GemvKernel = loaded.build === 'scalar' ? 'scalar' : 'dot16';
+  if (loaded.build === 'relaxed') {
     // Second, independent proof on the real kernels, in a throw-away instance (own memory).
     const scratch = await instantiateBuild('relaxed');
-    if (!verifyRelaxedKernels(scratch, dotMode)) dotMode = 'none';
+    if (dotMode !== 'none' && !verifyRelaxedKernels(scratch, dotMode)) dotMode = 'none';
+    if (dotMode !== 'none') gemvKernel = 'relaxed-dot';
+    else if (verifyU4Gemv(scratch)) gemvKernel = 'relaxed-u4';
   }
-  return new Runtime(loaded.build, loaded.exports, loaded.features, loaded.relaxedProbe, dotMode);
+  return new Runtime(loaded.build, loaded.exports, loaded.features, loaded.relaxedProbe, dotMode, gemvKernel);
 }

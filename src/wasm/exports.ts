@@ -13,6 +13,7 @@ export interface KernelExports {
   qs8_im2col_u8(input: number, inH: number, inW: number, inC: number, outH: number, outW: number,
     kH: number, kW: number, strideH: number, strideW: number, dilH: number, dilW: number,
     padTop: number, padLeft: number, zp: number, flip: number, a: number, kp: number): void;
+  qs8_pack_u4_planes(input: number, k: number, kp: number, dst: number): void;
   f32_im2col(input: number, inH: number, inW: number, inC: number, outH: number, outW: number,
     kH: number, kW: number, strideH: number, strideW: number, dilH: number, dilW: number,
     padTop: number, padLeft: number, a: number): void;
@@ -24,6 +25,8 @@ export interface KernelExports {
   qs8_gemv(x: number, kp: number, w: number, n: number, chan: number, np: number,
     out: number, outZp: number, outMin: number, outMax: number, mode: number, flags: number): void;
   qs8_gemv_relaxed(x: number, kp: number, w: number, n: number, chan: number, np: number,
+    out: number, outZp: number, outMin: number, outMax: number, mode: number, flags: number): void;
+  qs8_gemv_u4(x: number, kp: number, w: number, n: number, chan: number, np: number,
     out: number, outZp: number, outMin: number, outMax: number, mode: number, flags: number): void;
   qs8_dwconv(input: number, inH: number, inW: number, inC: number, outH: number, outW: number,
     kH: number, kW: number, strideH: number, strideW: number, dilH: number, dilW: number,

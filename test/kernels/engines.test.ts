@@ -13,7 +13,7 @@ import { findNode20, NODE24, nodeMajor, ROOT } from './node-engines.js';
 const run = promisify(execFile);
 
 interface ChildReport {
-  node: string; build: string; dotMode: string; autoBuild: string; cases: number; extremeCases: number;
+  node: string; build: string; dotMode: string; gemvKernel: string; autoBuild: string; cases: number; extremeCases: number;
   failures: string[]; failureCount: number; int8Digest: string;
   probe: { inRangeExact: boolean; unsignedExact: boolean; signedExact: boolean; mode: string };
   features: { simd: boolean; relaxedSimd: boolean };
@@ -40,7 +40,9 @@ describe('relaxed build on other engines', () => {
     expect(r.probe.inRangeExact).toBe(true);
     // On an AVX-VNNI CPU V8 13.6 emits vpdpbusd: unsigned second operand, no saturation.
     expect(['usdot', 'sdot', 'none']).toContain(r.dotMode);
-    console.log(`Node 24 relaxed: dotMode=${r.dotMode}, ${r.cases} cases (${r.extremeCases} int8 full-range), digest ${r.int8Digest}`);
+    // Full-range relaxed dot where exact, else the 4-bit-plane GEMV (in-range relaxed dot is exact everywhere).
+    expect(r.gemvKernel).toBe(r.dotMode === 'none' ? 'relaxed-u4' : 'relaxed-dot');
+    console.log(`Node 24 relaxed: dotMode=${r.dotMode}, gemv ${r.gemvKernel}, ${r.cases} cases (${r.extremeCases} int8 full-range), digest ${r.int8Digest}`);
     expect(r.int8Digest).toBe(await scalarDigest);
   });
 

@@ -13,6 +13,7 @@ process.stdout.write(JSON.stringify({
   node: process.version,
   build: probeRuntime.build,
   dotMode: probeRuntime.dotMode,
+  gemvKernel: probeRuntime.gemvKernel,
   probe: probeRuntime.relaxedProbe,
   features: probeRuntime.features,
   autoBuild: auto.build,

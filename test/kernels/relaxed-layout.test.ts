@@ -49,4 +49,42 @@ describe.runIf(features.relaxedSimd)('relaxed kernels on in-range activations', 
     }
     expect(checked).toBe(40);
   });
+
+  it('4-bit-plane GEMV (qs8_gemv_u4) equals Σ w·(x − zp) at the i16 accumulation bound and on random shapes', async () => {
+    const k = await instantiateBuild('relaxed');
+    const r = rng(9);
+    const cases: Array<{ n: number; kk: number; w: () => number; x: () => number; zp: number }> = [
+      // Largest |pair sum| per step (2·128·15) for eight steps in a row, then a K tail: all weights −128 or 127, u = 255.
+      { n: 8, kk: 4096 + 37, w: () => -128, x: () => 127, zp: -128 },
+      { n: 5, kk: 1000, w: () => 127, x: () => 127, zp: 0 },
+      { n: 4, kk: 256, w: () => -128, x: () => -128, zp: 127 },
+    ];
+    for (let i = 0; i < 30; i++) {
+      cases.push({ n: r.int(1, 37), kk: r.int(1, 700), w: () => r.pick([-128, 127, r.int(-128, 127)]),
+        x: () => r.pick([-128, 127, r.int(-128, 127)]), zp: r.int(-128, 127) });
+    }
+    for (const c of cases) {
+      const heap = new BumpAllocator(k.memory, k.heap_base());
+      const w = new Int8Array(c.n * c.kk).map(c.w), x = new Int8Array(c.kk).map(c.x);
+      const kp = roundUp(c.kk, 16), np = roundUp(c.n, 8);
+      // Bias −(zp + 128)·Σw turns Σ w·(x + 128) into Σ w·(x − zp).
+      const bias = new Int32Array(np);
+      for (let o = 0; o < c.n; o++) {
+        let sw = 0;
+        for (let j = 0; j < c.kk; j++) sw += w[o * c.kk + j]!;
+        bias[o] = -(c.zp + 128) * sw;
+      }
+      const chan = heap.place(channelParamBlock(np, bias, null));
+      const wPtr = heap.place(packGemvR4K16(w, c.n, c.kk, kp, np)), xPtr = heap.place(x);
+      const planes = heap.alloc(2 * kp), yPtr = heap.alloc(np * 4);
+      k.qs8_pack_u4_planes(xPtr, c.kk, kp, planes);
+      k.qs8_gemv_u4(planes, kp, wPtr, c.n, chan, np, yPtr, 0, 0, 0, 1, 0);
+      const want = Array.from({ length: c.n }, (_, o) => {
+        let s = 0;
+        for (let j = 0; j < c.kk; j++) s += w[o * c.kk + j]! * (x[j]! - c.zp);
+        return s;
+      });
+      expect(Array.from(new Int32Array(k.memory.buffer, yPtr, c.n))).toEqual(want);
+    }
+  });
 });
