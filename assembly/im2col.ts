@@ -245,27 +245,27 @@ export function f32_im2col(input: usize, inH: i32, inW: i32, inC: i32, outH: i32
 }
 
 /**
- * int8 vector → the two 4-bit planes of u = x + 128 (x ^ 0x80) read by qs8_gemv_u4: dst[0, kp) = u & 15,
- * dst[kp, 2kp) = u >> 4. Entries k..kp-1 are 0 (their weights are 0 too).
+ * int8 vector → the 4-bit halves of u = x + 128 (x ^ 0x80) read by qs8_gemv_u4, interleaved per 16 values:
+ * dst[32j .. 32j+15] = u & 15 and dst[32j+16 .. 32j+31] = u >> 4 for x[16j .. 16j+15] (kp/16 blocks, 2·kp
+ * bytes). One stream rather than two planes kp apart: with the planes apart, FC1 ran 25 % slower with cold
+ * caches (Node 24). Entries k..kp-1 are 0 (their weights are 0 too).
  */
 export function qs8_pack_u4_planes(input: usize, k: i32, kp: i32, dst: usize): void {
-  const hiPlane = dst + <usize>kp;
   let j = 0;
   if (ASC_FEATURE_SIMD) {
     const flip = i8x16.splat(-128), low4 = i8x16.splat(15);
     for (; j + 16 <= k; j += 16) {
       const u = v128.xor(v128.load(input + <usize>j), flip);
-      v128.store(dst + <usize>j, v128.and(u, low4));
-      v128.store(hiPlane + <usize>j, i8x16.shr_u(u, 4));
+      const d = dst + (<usize>j << 1);
+      v128.store(d, v128.and(u, low4));
+      v128.store(d, i8x16.shr_u(u, 4), 16);
     }
   }
+  memory.fill(dst + (<usize>j << 1), 0, <usize>(kp - j) << 1);
   for (; j < k; j++) {
     const u = u32(load<u8>(input + <usize>j)) ^ 0x80;
-    store<u8>(dst + <usize>j, u8(u & 15));
-    store<u8>(hiPlane + <usize>j, u8(u >> 4));
-  }
-  if (kp > k) {
-    memory.fill(dst + <usize>k, 0, <usize>(kp - k));
-    memory.fill(hiPlane + <usize>k, 0, <usize>(kp - k));
+    const d = dst + (<usize>(j & ~15) << 1) + <usize>(j & 15);
+    store<u8>(d, u8(u & 15));
+    store<u8>(d, u8(u >> 4), 16);
   }
 }

@@ -86,13 +86,12 @@ function qs8_gemv_4x16__wasmrelaxed_dot(x: usize, kp: i32, w: usize, n: i32, cha
  * VNNI lower to saturating pmaddubsw. Each pair sum is at most 2·128·15 = 3 840 in magnitude, so eight 16-k
  * steps accumulate in i16 (≤ 30 720) before widening. Against dot16 it saves the sign extension of every
  * weight (measured FC1 4096→512 on Node 24: 56 µs vs 71 µs).
- * x: the two planes, kp bytes each, kp % 16 == 0.
+ * x: the halves from qs8_pack_u4_planes, 32 bytes per 16 k (low half then high half), kp % 16 == 0.
  */
 function qs8_gemv_4x16__wasmrelaxed_u4dot(x: usize, kp: i32, w: usize, n: i32, chan: usize, np: i32,
   out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32): void {
   const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax), half = requantize_round_q31();
   const kpu = <usize>kp;
-  const xLo = x, xHi = x + kpu;
   let wp = w;
   for (let r = 0; r < n; r += 4) {
     let s0 = i32x4.splat(0), s1 = i32x4.splat(0), s2 = i32x4.splat(0), s3 = i32x4.splat(0);
@@ -101,7 +100,7 @@ function qs8_gemv_4x16__wasmrelaxed_u4dot(x: usize, kp: i32, w: usize, n: i32, c
       let l0 = i16x8.splat(0), l1 = i16x8.splat(0), l2 = i16x8.splat(0), l3 = i16x8.splat(0);
       let h0 = i16x8.splat(0), h1 = i16x8.splat(0), h2 = i16x8.splat(0), h3 = i16x8.splat(0);
       for (let k = k0; k < kEnd; k += 16) {
-        const ql = v128.load(xLo + k), qh = v128.load(xHi + k);
+        const ql = v128.load(x + (k << 1)), qh = v128.load(x + (k << 1), 16);
         let wv = v128.load(wp);
         l0 = i16x8.add(l0, i16x8.relaxed_dot_i8x16_i7x16_s(wv, ql)); h0 = i16x8.add(h0, i16x8.relaxed_dot_i8x16_i7x16_s(wv, qh));
         wv = v128.load(wp, 16);

@@ -68,6 +68,7 @@ export function buildGraph(model: TfliteModel, runtime: KernelRuntime, options: 
   }
 
   const constantBytes = tensors.reduce((n, t) => n + (t.constantInMemory ? alignUp(t.byteLength) : 0), 0);
+  runtime.reserveScratch();
   const kernelBytes = runtime.allocatedBytes;
   if (kernelBytes + analysis.arenaBytes + constantBytes > maxBytes) {
     throw new ModelError(

@@ -107,6 +107,11 @@ export interface KernelRuntime {
   alloc(bytes: number): number;
   /** Bytes reserved so far (weights, scratch and arenas). */
   readonly allocatedBytes: number;
+  /**
+   * Reserves the scratch the prepared ops share, sized for the largest: call after preparing a model's ops and
+   * before allocating its arena. Ops run without it reserve the scratch on their first run.
+   */
+  reserveScratch(): void;
 
   conv2dQS8(geom: ConvGeometry, params: QuantizedParams): PreparedOp;
   depthwiseConv2dQS8(geom: DepthwiseGeometry, params: QuantizedParams): PreparedOp;

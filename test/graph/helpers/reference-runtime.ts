@@ -140,6 +140,8 @@ export function createReferenceRuntime(): KernelRuntime {
     memory,
     alloc,
     get allocatedBytes() { return top; },
+    // The reference kernels use plain JS arrays, not linear-memory scratch.
+    reserveScratch() {},
     conv2dQS8: (g, p) => convQS8(g, 0, p),
     depthwiseConv2dQS8: (g: DepthwiseGeometry, p) => convQS8(g, g.depthMultiplier, p),
     fullyConnectedQS8(g, p) {
