@@ -3,8 +3,8 @@ import type { QuantizedMultiplier } from './quantize-multiplier.js';
 
 export const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
 
-/** GEMM weights [n][k] (row-major, int8) → c2 i16 blocks of 8 columns: [n/8][kp/2][8][2]. */
-export function packGemmC2I16(w: Int8Array, n: number, k: number, kp: number, np: number): Int16Array {
+/** GEMM weights [n][k] (row-major, int8 or i16) → c2 i16 blocks of 8 columns: [n/8][kp/2][8][2]. */
+export function packGemmC2I16(w: ArrayLike<number>, n: number, k: number, kp: number, np: number): Int16Array {
   const out = new Int16Array(np * kp);
   for (let c = 0; c < n; c++) {
     const block = c >> 3, lane = c & 7;
@@ -105,4 +105,30 @@ export function requantFlags(mults: ReadonlyArray<QuantizedMultiplier>): number 
     if (shift >= 0) flags |= 2;
   }
   return flags;
+}
+
+/**
+ * 3×3 filters (OHWI int8, [n][3][3][k]) → Winograd F(2×2, 3×3) filter transform U' = G'·g·G'ᵀ with G' = 2G
+ * (integers, |U'| ≤ 9·128), as 16 c2 i16 GEMM blocks (one per transform position, each [np·kp] i16) for
+ * assembly/qs8-winograd.ts.
+ */
+export function packWinograd2x2F3(w: Int8Array, n: number, k: number, kp: number, np: number): Int16Array {
+  const G = [[2, 0, 0], [1, 1, 1], [1, -1, 1], [0, 0, 2]];
+  const perPos = Array.from({ length: 16 }, () => new Int16Array(n * k));
+  const g = new Int32Array(9);
+  for (let o = 0; o < n; o++) {
+    for (let c = 0; c < k; c++) {
+      for (let t = 0; t < 9; t++) g[t] = w[(o * 9 + t) * k + c]!;
+      for (let r = 0; r < 4; r++) {
+        for (let j = 0; j < 4; j++) {
+          let u = 0;
+          for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) u += G[r]![a]! * g[a * 3 + b]! * G[j]![b]!;
+          perPos[r * 4 + j]![o * k + c] = u;
+        }
+      }
+    }
+  }
+  const out = new Int16Array(16 * np * kp);
+  perPos.forEach((u, pos) => out.set(packGemmC2I16(u, n, k, kp, np), pos * np * kp));
+  return out;
 }

@@ -1,0 +1,143 @@
+// int8 3×3 stride-1 convolution by Winograd F(2×2, 3×3) in exact integer arithmetic: 16 products per 2×2 output
+// tile instead of 36 (2.25× fewer multiply-adds). With G' = 2G the filter transform G'·g·G'ᵀ = 4·(G·g·Gᵀ) is an
+// integer, so Aᵀ·(U' ⊙ V)·A is exactly 4·Σ w·(x − zp): identical int32 accumulators to the direct convolution,
+// hence bit-identical outputs. Magnitudes: V = Bᵀ·d·B ≤ 4·255 = 1 020, U' ≤ 9·127 = 1 143 (both i16), the
+// 16 sums of inC products ≤ inC·1.17e6 and the output transform adds 9 of them: inC ≤ 128 keeps all in i32.
+//
+// Layouts (src/kernels/runtime.ts drives the steps; the 16 per-position GEMMs are qs8_gemm in int32 mode):
+//   V: [16 positions][tiles][kp] i16, kp = inC (a multiple of 8), tile t = ty·tilesW + tx.
+//   M: [16 positions][tiles][np] i32, the GEMM outputs (no bias).
+import { requantize_i32x4, requantize_round_q31, REQUANT_LEFT_SHIFT, REQUANT_NO_RIGHT_SHIFT } from './requantize';
+
+/** i16x8 of (x − zp) for 8 channels at (iy, ix), or zeros outside the image (padding reads the zero point). */
+@inline
+function tap(input: usize, inH: i32, inW: i32, inC: i32, iy: i32, ix: i32, c: i32, vzp: v128): v128 {
+  if (iy < 0 || iy >= inH || ix < 0 || ix >= inW) return i16x8.splat(0);
+  return i16x8.sub(v128.load8x8_s(input + <usize>((iy * inW + ix) * inC + c)), vzp);
+}
+
+/** Input transform V = Bᵀ·d·B of every 4×4 input tile (stride 2), 8 channels at a time. inC % 8 == 0. */
+export function qs8_wino2x2_input(input: usize, inH: i32, inW: i32, inC: i32, tilesH: i32, tilesW: i32,
+  padTop: i32, padLeft: i32, zp: i32, v: usize): void {
+  if (ASC_FEATURE_SIMD) input_tiles(input, inH, inW, inC, tilesH, tilesW, padTop, padLeft, zp, v);
+  else unreachable();
+}
+
+function input_tiles(input: usize, inH: i32, inW: i32, inC: i32, tilesH: i32, tilesW: i32,
+  padTop: i32, padLeft: i32, zp: i32, v: usize): void {
+  const vzp = i16x8.splat(i16(zp));
+  const tiles = tilesH * tilesW;
+  const posStride = <usize>(tiles * inC) << 1;
+  for (let ty = 0; ty < tilesH; ty++) {
+    const iy = ty * 2 - padTop;
+    for (let tx = 0; tx < tilesW; tx++) {
+      const ix = tx * 2 - padLeft;
+      const tileBase = v + (<usize>((ty * tilesW + tx) * inC) << 1);
+      for (let c = 0; c < inC; c += 8) {
+        // Rows: t_r = Bᵀ applied down each column j of d.
+        let t00: v128, t01: v128, t02: v128, t03: v128, t10: v128, t11: v128, t12: v128, t13: v128;
+        let t20: v128, t21: v128, t22: v128, t23: v128, t30: v128, t31: v128, t32: v128, t33: v128;
+        {
+          const d0 = tap(input, inH, inW, inC, iy, ix, c, vzp), d1 = tap(input, inH, inW, inC, iy + 1, ix, c, vzp);
+          const d2 = tap(input, inH, inW, inC, iy + 2, ix, c, vzp), d3 = tap(input, inH, inW, inC, iy + 3, ix, c, vzp);
+          t00 = i16x8.sub(d0, d2); t10 = i16x8.add(d1, d2); t20 = i16x8.sub(d2, d1); t30 = i16x8.sub(d1, d3);
+        }
+        {
+          const d0 = tap(input, inH, inW, inC, iy, ix + 1, c, vzp), d1 = tap(input, inH, inW, inC, iy + 1, ix + 1, c, vzp);
+          const d2 = tap(input, inH, inW, inC, iy + 2, ix + 1, c, vzp), d3 = tap(input, inH, inW, inC, iy + 3, ix + 1, c, vzp);
+          t01 = i16x8.sub(d0, d2); t11 = i16x8.add(d1, d2); t21 = i16x8.sub(d2, d1); t31 = i16x8.sub(d1, d3);
+        }
+        {
+          const d0 = tap(input, inH, inW, inC, iy, ix + 2, c, vzp), d1 = tap(input, inH, inW, inC, iy + 1, ix + 2, c, vzp);
+          const d2 = tap(input, inH, inW, inC, iy + 2, ix + 2, c, vzp), d3 = tap(input, inH, inW, inC, iy + 3, ix + 2, c, vzp);
+          t02 = i16x8.sub(d0, d2); t12 = i16x8.add(d1, d2); t22 = i16x8.sub(d2, d1); t32 = i16x8.sub(d1, d3);
+        }
+        {
+          const d0 = tap(input, inH, inW, inC, iy, ix + 3, c, vzp), d1 = tap(input, inH, inW, inC, iy + 1, ix + 3, c, vzp);
+          const d2 = tap(input, inH, inW, inC, iy + 2, ix + 3, c, vzp), d3 = tap(input, inH, inW, inC, iy + 3, ix + 3, c, vzp);
+          t03 = i16x8.sub(d0, d2); t13 = i16x8.add(d1, d2); t23 = i16x8.sub(d2, d1); t33 = i16x8.sub(d1, d3);
+        }
+        // Columns: V_rj = (t_r · B)_j; position p = 4r + j.
+        let p = tileBase + (<usize>c << 1);
+        v128.store(p, i16x8.sub(t00, t02)); p += posStride; v128.store(p, i16x8.add(t01, t02)); p += posStride;
+        v128.store(p, i16x8.sub(t02, t01)); p += posStride; v128.store(p, i16x8.sub(t01, t03)); p += posStride;
+        v128.store(p, i16x8.sub(t10, t12)); p += posStride; v128.store(p, i16x8.add(t11, t12)); p += posStride;
+        v128.store(p, i16x8.sub(t12, t11)); p += posStride; v128.store(p, i16x8.sub(t11, t13)); p += posStride;
+        v128.store(p, i16x8.sub(t20, t22)); p += posStride; v128.store(p, i16x8.add(t21, t22)); p += posStride;
+        v128.store(p, i16x8.sub(t22, t21)); p += posStride; v128.store(p, i16x8.sub(t21, t23)); p += posStride;
+        v128.store(p, i16x8.sub(t30, t32)); p += posStride; v128.store(p, i16x8.add(t31, t32)); p += posStride;
+        v128.store(p, i16x8.sub(t32, t31)); p += posStride; v128.store(p, i16x8.sub(t31, t33));
+      }
+    }
+  }
+}
+
+@inline
+function output_tiles(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, chan: usize,
+  out: usize, outH: i32, outW: i32, outZp: i32, outMin: i32, outMax: i32, flags: i32): void {
+  const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax), half = requantize_round_q31();
+  const tiles = tilesH * tilesW;
+  const posStride = <usize>(tiles * np) << 2;
+  const npu = <usize>np;
+  for (let c = 0; c < n; c += 4) {
+    const bp = chan + (<usize>c << 2);
+    const bias = v128.load(bp), mult = v128.load(bp + (npu << 2)), rexp = v128.load(bp + npu * 12);
+    const lmul = flags & REQUANT_LEFT_SHIFT ? v128.load(bp + (npu << 3)) : mult;
+    const rnone = flags & REQUANT_NO_RIGHT_SHIFT ? v128.load(bp + (npu << 4)) : mult;
+    const nrem = n - c;
+    for (let ty = 0; ty < tilesH; ty++) {
+      for (let tx = 0; tx < tilesW; tx++) {
+        let p = mbuf + (<usize>((ty * tilesW + tx) * np + c) << 2);
+        const m00 = v128.load(p); p += posStride; const m01 = v128.load(p); p += posStride;
+        const m02 = v128.load(p); p += posStride; const m03 = v128.load(p); p += posStride;
+        const m10 = v128.load(p); p += posStride; const m11 = v128.load(p); p += posStride;
+        const m12 = v128.load(p); p += posStride; const m13 = v128.load(p); p += posStride;
+        const m20 = v128.load(p); p += posStride; const m21 = v128.load(p); p += posStride;
+        const m22 = v128.load(p); p += posStride; const m23 = v128.load(p); p += posStride;
+        const m30 = v128.load(p); p += posStride; const m31 = v128.load(p); p += posStride;
+        const m32 = v128.load(p); p += posStride; const m33 = v128.load(p);
+        // Aᵀ down the columns, then along the rows.
+        const r00 = i32x4.add(i32x4.add(m00, m10), m20), r01 = i32x4.add(i32x4.add(m01, m11), m21);
+        const r02 = i32x4.add(i32x4.add(m02, m12), m22), r03 = i32x4.add(i32x4.add(m03, m13), m23);
+        const r10 = i32x4.sub(i32x4.sub(m10, m20), m30), r11 = i32x4.sub(i32x4.sub(m11, m21), m31);
+        const r12 = i32x4.sub(i32x4.sub(m12, m22), m32), r13 = i32x4.sub(i32x4.sub(m13, m23), m33);
+        const oy = ty * 2, ox = tx * 2;
+        // Exactly 4·Σ w·(x − zp): the shift is a division without remainder.
+        store_px(out, outH, outW, n, oy, ox, c, nrem, i32x4.shr_s(i32x4.add(i32x4.add(r00, r01), r02), 2),
+          bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags);
+        store_px(out, outH, outW, n, oy, ox + 1, c, nrem, i32x4.shr_s(i32x4.sub(i32x4.sub(r01, r02), r03), 2),
+          bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags);
+        store_px(out, outH, outW, n, oy + 1, ox, c, nrem, i32x4.shr_s(i32x4.add(i32x4.add(r10, r11), r12), 2),
+          bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags);
+        store_px(out, outH, outW, n, oy + 1, ox + 1, c, nrem, i32x4.shr_s(i32x4.sub(i32x4.sub(r11, r12), r13), 2),
+          bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags);
+      }
+    }
+  }
+}
+
+/** Requantizes the 4 channels of one output pixel and stores them (pixels past an odd edge are skipped). */
+@inline
+function store_px(out: usize, outH: i32, outW: i32, n: i32, oy: i32, ox: i32, c: i32, nrem: i32, acc: v128,
+  bias: v128, mult: v128, lmul: v128, rexp: v128, rnone: v128, zp: v128, lo: v128, hi: v128, half: v128, flags: i32): void {
+  if (oy >= outH || ox >= outW) return;
+  const q = requantize_i32x4(i32x4.add(acc, bias), mult, lmul, rexp, rnone, zp, lo, hi, flags, half);
+  const q16 = i16x8.narrow_i32x4_s(q, q);
+  const bits = i32x4.extract_lane(i8x16.narrow_i16x8_s(q16, q16), 0);
+  const o = out + <usize>((oy * outW + ox) * n + c);
+  if (nrem >= 4) store<i32>(o, bits);
+  else for (let j = 0; j < nrem; j++) store<u8>(o + <usize>j, u8(bits >> (8 * j)));
+}
+
+/** Output transform Aᵀ·M·A of every tile, ÷4, + bias, requantization; int8 NHWC output with n channels. */
+export function qs8_wino2x2_output(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, chan: usize,
+  out: usize, outH: i32, outW: i32, outZp: i32, outMin: i32, outMax: i32, flags: i32): void {
+  if (!ASC_FEATURE_SIMD) {
+    unreachable();
+  } else if (flags & (REQUANT_LEFT_SHIFT | REQUANT_NO_RIGHT_SHIFT)) {
+    output_tiles(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, flags);
+  } else {
+    // Constant 0 for the usual layer lets the optimizer drop the left-shift and no-right-shift selects.
+    output_tiles(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, 0);
+  }
+}

@@ -1,0 +1,52 @@
+// 3×3 stride-1 int8 convolutions take the Winograd F(2×2, 3×3) path in SIMD builds (src/kernels/runtime.ts).
+// Its transforms are exact integer arithmetic, so the outputs must equal the direct reference bit for bit,
+// including at the magnitude bounds the path is admitted for (inC = 128, weights and inputs at −128/127).
+import { describe, expect, it } from 'vitest';
+import { createKernelRuntime } from '../../src/kernels/runtime.js';
+import { detectFeatures } from '../../src/wasm/loader.js';
+import { conv2dQS8Reference } from '../../src/reference/conv.js';
+import type { Build, ConvGeometry, QuantizedParams } from '../../src/kernels/api.js';
+import { rng } from './random-cases.js';
+
+const features = await detectFeatures();
+const builds: Build[] = [...(features.simd ? ['simd' as const] : []), ...(features.relaxedSimd ? ['relaxed' as const] : [])];
+
+interface Case { inH: number; inW: number; inC: number; outC: number; padTop: number; padLeft: number; outH: number; outW: number;
+  values: 'extreme' | 'random' | 'small'; zp: number; outputScale: number }
+
+const cases: Case[] = [
+  // The DQN's conv3, VALID, then the bounds: inC = 128 with every weight and input at ±full scale.
+  { inH: 10, inW: 10, inC: 64, outC: 64, padTop: 0, padLeft: 0, outH: 8, outW: 8, values: 'random', zp: -128, outputScale: 2 },
+  { inH: 12, inW: 12, inC: 128, outC: 9, padTop: 0, padLeft: 0, outH: 10, outW: 10, values: 'extreme', zp: -128, outputScale: 50 },
+  { inH: 12, inW: 12, inC: 128, outC: 9, padTop: 0, padLeft: 0, outH: 10, outW: 10, values: 'extreme', zp: 127, outputScale: 50 },
+  // SAME padding with odd output sizes (last tile half outside), asymmetric padding, few channels.
+  { inH: 9, inW: 7, inC: 8, outC: 5, padTop: 1, padLeft: 1, outH: 9, outW: 7, values: 'random', zp: 3, outputScale: 0.5 },
+  { inH: 6, inW: 5, inC: 16, outC: 3, padTop: 1, padLeft: 0, outH: 5, outW: 4, values: 'extreme', zp: 0, outputScale: 20 },
+  // A multiplier above 1 (left shift) and a ReLU6-like clamp.
+  { inH: 7, inW: 8, inC: 24, outC: 12, padTop: 0, padLeft: 0, outH: 5, outW: 6, values: 'small', zp: -7, outputScale: 3e-4 },
+];
+
+describe.each(builds)('%s build: Winograd 3×3 stride-1 convolution', (build) => {
+  it.each(cases.map((c, i) => [i, c] as const))('case %i equals the direct reference bit for bit', async (_, c) => {
+    const rt = await createKernelRuntime({ backend: build });
+    const r = rng(1000 + c.inC + c.outC);
+    const pick = c.values === 'extreme' ? () => r.pick([-128, 127]) : c.values === 'small' ? () => r.int(-3, 3) : () => r.int(-128, 127);
+    const g: ConvGeometry = { batch: 2, inH: c.inH, inW: c.inW, inC: c.inC, outH: c.outH, outW: c.outW, outC: c.outC,
+      kH: 3, kW: 3, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: c.padTop, padLeft: c.padLeft };
+    const clamp = c.values === 'small'; // multiplier 2.5: a left shift, and a clamp inside the int8 range
+    const w = new Int8Array(c.outC * 9 * c.inC).map(pick);
+    const x = new Int8Array(2 * c.inH * c.inW * c.inC).map(() => (c.values === 'small' ? c.zp + pick() : pick()));
+    const p: QuantizedParams = { weights: w, bias: new Int32Array(c.outC).map(() => (clamp ? r.int(-20, 20) : r.int(-5000, 5000))), inputScale: 0.05,
+      inputZeroPoint: c.zp, weightScales: new Float32Array(c.outC).map(() => 0.01 + r.next() * 0.01), outputScale: c.outputScale,
+      outputZeroPoint: r.int(-20, 20), activationMin: clamp ? -10 : -128, activationMax: clamp ? 60 : 127 };
+    const inPtr = rt.alloc(x.length), n = 2 * c.outH * c.outW * c.outC, outPtr = rt.alloc(n);
+    const op = rt.conv2dQS8(g, p);
+    new Int8Array(rt.memory.buffer, inPtr, x.length).set(x);
+    op.run(inPtr, outPtr);
+    const got = Array.from(new Int8Array(rt.memory.buffer, outPtr, n));
+    const want = Array.from(conv2dQS8Reference(g, p, x));
+    expect(got).toEqual(want);
+    // Not all saturated: the comparison sees real values.
+    expect(new Set(want).size).toBeGreaterThan(2);
+  });
+});
