@@ -4,9 +4,14 @@
 // hence bit-identical outputs. Magnitudes: V = Bᵀ·d·B ≤ 4·255 = 1 020, U' ≤ 9·127 = 1 143 (both i16), the
 // 16 sums of inC products ≤ inC·1.17e6 and the output transform adds 9 of them: inC ≤ 128 keeps all in i32.
 //
-// Layouts (src/kernels/runtime.ts drives the steps; the 16 per-position GEMMs are qs8_gemm in int32 mode):
+// Layouts (src/kernels/runtime.ts drives the steps; the per-position GEMMs are qs8_gemm in int32 mode):
 //   V: [16 positions][tiles][kp] i16, kp = inC (a multiple of 8), tile t = ty·tilesW + tx.
 //   M: [16 positions][tiles][np] i32, the GEMM outputs (no bias).
+//
+// Kernels of 2s×2s taps at stride s (the DQN's 4×4/2) become 2×2 stride-1 convolutions over the space-to-depth
+// image S[i][j][(p·s + q)·inC + c] = x[s·i + p][s·j + q][c], which run as F(2×2, 2×2): 9 products per tile
+// instead of 16, with integer transforms Bᵀ = [1 −1 0; 0 1 0; 0 −1 1], G = [1 0; 1 1; 0 1], Aᵀ = [1 1 0; 0 1 1]
+// (no scaling). |V| ≤ 1 020, |U| ≤ 4·128, four sums of kp products: kp ≤ 1 024 keeps all in i32.
 import { requantize_i32x4, requantize_round_q31, REQUANT_LEFT_SHIFT, REQUANT_NO_RIGHT_SHIFT } from './requantize';
 
 /** i16x8 of (x − zp) for 8 channels at (iy, ix), or zeros outside the image (padding reads the zero point). */
@@ -139,5 +144,107 @@ export function qs8_wino2x2_output(mbuf: usize, tilesH: i32, tilesW: i32, n: i32
   } else {
     // Constant 0 for the usual layer lets the optimizer drop the left-shift and no-right-shift selects.
     output_tiles(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, 0);
+  }
+}
+
+/** Input transform for 2s×2s / stride s: V = Bᵀ·d·B of every 3×3 tile of S (stride 2 in S), 8 channels at a time. */
+export function qs8_wino2x2k2_input(input: usize, inH: i32, inW: i32, inC: i32, stride: i32, tilesH: i32, tilesW: i32,
+  padTop: i32, padLeft: i32, zp: i32, v: usize): void {
+  if (ASC_FEATURE_SIMD) input_tiles_k2(input, inH, inW, inC, stride, tilesH, tilesW, padTop, padLeft, zp, v);
+  else unreachable();
+}
+
+function input_tiles_k2(input: usize, inH: i32, inW: i32, inC: i32, stride: i32, tilesH: i32, tilesW: i32,
+  padTop: i32, padLeft: i32, zp: i32, v: usize): void {
+  const vzp = i16x8.splat(i16(zp));
+  const tiles = tilesH * tilesW;
+  const kp = stride * stride * inC;
+  const posStride = <usize>(tiles * kp) << 1;
+  const step = stride * 2;
+  for (let ty = 0; ty < tilesH; ty++) {
+    for (let tx = 0; tx < tilesW; tx++) {
+      const tileBase = v + (<usize>((ty * tilesW + tx) * kp) << 1);
+      for (let p = 0; p < stride; p++) {
+        const iy = ty * step + p - padTop;
+        for (let q = 0; q < stride; q++) {
+          const ix = tx * step + q - padLeft;
+          const kc0 = (p * stride + q) * inC;
+          for (let c = 0; c < inC; c += 8) {
+            // Down each column b of the 3×3 tile: (d0 − d1, d1, d2 − d1).
+            let t00: v128, t01: v128, t02: v128, t10: v128, t11: v128, t12: v128, t20: v128, t21: v128, t22: v128;
+            {
+              const d0 = tap(input, inH, inW, inC, iy, ix, c, vzp), d1 = tap(input, inH, inW, inC, iy + stride, ix, c, vzp);
+              const d2 = tap(input, inH, inW, inC, iy + 2 * stride, ix, c, vzp);
+              t00 = i16x8.sub(d0, d1); t10 = d1; t20 = i16x8.sub(d2, d1);
+            }
+            {
+              const x1 = ix + stride;
+              const d0 = tap(input, inH, inW, inC, iy, x1, c, vzp), d1 = tap(input, inH, inW, inC, iy + stride, x1, c, vzp);
+              const d2 = tap(input, inH, inW, inC, iy + 2 * stride, x1, c, vzp);
+              t01 = i16x8.sub(d0, d1); t11 = d1; t21 = i16x8.sub(d2, d1);
+            }
+            {
+              const x2 = ix + 2 * stride;
+              const d0 = tap(input, inH, inW, inC, iy, x2, c, vzp), d1 = tap(input, inH, inW, inC, iy + stride, x2, c, vzp);
+              const d2 = tap(input, inH, inW, inC, iy + 2 * stride, x2, c, vzp);
+              t02 = i16x8.sub(d0, d1); t12 = d1; t22 = i16x8.sub(d2, d1);
+            }
+            // Along each row: position 3r + j.
+            let o = tileBase + (<usize>(kc0 + c) << 1);
+            v128.store(o, i16x8.sub(t00, t01)); o += posStride; v128.store(o, t01); o += posStride;
+            v128.store(o, i16x8.sub(t02, t01)); o += posStride;
+            v128.store(o, i16x8.sub(t10, t11)); o += posStride; v128.store(o, t11); o += posStride;
+            v128.store(o, i16x8.sub(t12, t11)); o += posStride;
+            v128.store(o, i16x8.sub(t20, t21)); o += posStride; v128.store(o, t21); o += posStride;
+            v128.store(o, i16x8.sub(t22, t21));
+          }
+        }
+      }
+    }
+  }
+}
+
+@inline
+function output_tiles_k2(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, chan: usize,
+  out: usize, outH: i32, outW: i32, outZp: i32, outMin: i32, outMax: i32, flags: i32): void {
+  const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax), half = requantize_round_q31();
+  const tiles = tilesH * tilesW;
+  const posStride = <usize>(tiles * np) << 2;
+  const npu = <usize>np;
+  for (let c = 0; c < n; c += 4) {
+    const bp = chan + (<usize>c << 2);
+    const bias = v128.load(bp), mult = v128.load(bp + (npu << 2)), rexp = v128.load(bp + npu * 12);
+    const lmul = flags & REQUANT_LEFT_SHIFT ? v128.load(bp + (npu << 3)) : mult;
+    const rnone = flags & REQUANT_NO_RIGHT_SHIFT ? v128.load(bp + (npu << 4)) : mult;
+    const nrem = n - c;
+    for (let ty = 0; ty < tilesH; ty++) {
+      for (let tx = 0; tx < tilesW; tx++) {
+        let p = mbuf + (<usize>((ty * tilesW + tx) * np + c) << 2);
+        const m00 = v128.load(p); p += posStride; const m01 = v128.load(p); p += posStride;
+        const m02 = v128.load(p); p += posStride; const m10 = v128.load(p); p += posStride;
+        const m11 = v128.load(p); p += posStride; const m12 = v128.load(p); p += posStride;
+        const m20 = v128.load(p); p += posStride; const m21 = v128.load(p); p += posStride;
+        const m22 = v128.load(p);
+        const r00 = i32x4.add(m00, m10), r01 = i32x4.add(m01, m11), r02 = i32x4.add(m02, m12);
+        const r10 = i32x4.add(m10, m20), r11 = i32x4.add(m11, m21), r12 = i32x4.add(m12, m22);
+        const oy = ty * 2, ox = tx * 2;
+        store_px(out, outH, outW, n, oy, ox, c, nrem, i32x4.add(r00, r01), bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags);
+        store_px(out, outH, outW, n, oy, ox + 1, c, nrem, i32x4.add(r01, r02), bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags);
+        store_px(out, outH, outW, n, oy + 1, ox, c, nrem, i32x4.add(r10, r11), bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags);
+        store_px(out, outH, outW, n, oy + 1, ox + 1, c, nrem, i32x4.add(r11, r12), bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags);
+      }
+    }
+  }
+}
+
+/** Output transform Aᵀ·M·A (F(2×2, 2×2)) of every tile, + bias, requantization; int8 NHWC output. */
+export function qs8_wino2x2k2_output(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, chan: usize,
+  out: usize, outH: i32, outW: i32, outZp: i32, outMin: i32, outMax: i32, flags: i32): void {
+  if (!ASC_FEATURE_SIMD) {
+    unreachable();
+  } else if (flags & (REQUANT_LEFT_SHIFT | REQUANT_NO_RIGHT_SHIFT)) {
+    output_tiles_k2(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, flags);
+  } else {
+    output_tiles_k2(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, 0);
   }
 }

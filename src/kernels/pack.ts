@@ -132,3 +132,34 @@ export function packWinograd2x2F3(w: Int8Array, n: number, k: number, kp: number
   perPos.forEach((u, pos) => out.set(packGemmC2I16(u, n, k, kp, np), pos * np * kp));
   return out;
 }
+
+/**
+ * Kernels of 2s×2s taps at stride s (OHWI int8) → the 2×2 filters of the space-to-depth image (channel
+ * (p·s + q)·k + c holds tap (s·a + p, s·b + q)) under the Winograd F(2×2, 2×2) transform U = G·g·Gᵀ,
+ * G = [1 0; 1 1; 0 1], as 9 c2 i16 GEMM blocks (one per position, each [np·kp] i16, kp = s²·k).
+ */
+export function packWinograd2x2F2SpaceToDepth(w: Int8Array, n: number, k: number, stride: number, np: number): Int16Array {
+  const G = [[1, 0], [1, 1], [0, 1]];
+  const taps = 2 * stride, kp = stride * stride * k;
+  const perPos = Array.from({ length: 9 }, () => new Int16Array(n * kp));
+  for (let o = 0; o < n; o++) {
+    for (let p = 0; p < stride; p++) {
+      for (let q = 0; q < stride; q++) {
+        for (let c = 0; c < k; c++) {
+          const g = (a: number, b: number) => w[((o * taps + stride * a + p) * taps + stride * b + q) * k + c]!;
+          const kc = (p * stride + q) * k + c;
+          for (let r = 0; r < 3; r++) {
+            for (let j = 0; j < 3; j++) {
+              let u = 0;
+              for (let a = 0; a < 2; a++) for (let b = 0; b < 2; b++) u += G[r]![a]! * g(a, b) * G[j]![b]!;
+              perPos[r * 3 + j]![o * kp + kc] = u;
+            }
+          }
+        }
+      }
+    }
+  }
+  const out = new Int16Array(9 * np * kp);
+  perPos.forEach((u, pos) => out.set(packGemmC2I16(u, n, kp, kp, np), pos * np * kp));
+  return out;
+}

@@ -9,7 +9,7 @@ import { BumpAllocator } from '../wasm/allocator.js';
 import type { RelaxedDotMode, RelaxedDotProbe } from '../wasm/probe.js';
 import { channelMultipliers, floatRequantScales } from './quantize-multiplier.js';
 import {
-  channelParamBlock, packGemmC2I16, packGemmC4I8, packGemmF32, packGemvR4K16, packWinograd2x2F3, padRows, requantFlags, rowSums, roundUp,
+  channelParamBlock, packGemmC2I16, packGemmC4I8, packGemmF32, packGemvR4K16, packWinograd2x2F2SpaceToDepth, packWinograd2x2F3, padRows, requantFlags, rowSums, roundUp,
 } from './pack.js';
 import { checkConv, checkDepthwise, checkFc, checkQuantized, checkHybrid, checkFloat, KernelArgumentError } from './validate.js';
 
@@ -174,7 +174,8 @@ class Runtime implements KernelRuntimeEx {
   conv2dQS8(geom: ConvGeometry, params: QuantizedParams): PreparedOp {
     checkConv(geom, params.weights.length);
     checkQuantized(params, geom.outC);
-    if (this.winogradApplies(geom) && (params.requantization ?? 'fixed-point') === 'fixed-point') return this.conv2dQS8Winograd(geom, params);
+    const winograd = this.winogradKind(geom, params);
+    if (winograd) return this.conv2dQS8Winograd(geom, params, winograd);
     const g = this.packConvGemm(geom, params.weights);
     const bias = foldedBias(params.bias, g.n, this.relaxed ? this.foldOffset(params.inputZeroPoint) : 0, params.weights, g.k);
     const { chan, flags } = this.requantBlock(g.np, g.n, bias, params, 'fixed-point', false);
@@ -195,37 +196,49 @@ class Runtime implements KernelRuntimeEx {
   }
 
   /**
-   * 3×3 stride-1 int8 convolutions run as Winograd F(2×2, 3×3) on the dot16 GEMM (SIMD builds): 2.25× fewer
-   * multiply-adds, exact integer transforms, identical results. inC ≤ 128 keeps the transformed sums in i32;
-   * engines with an exact full-range relaxed dot keep the direct path (twice the MACs per instruction there).
+   * Winograd on the dot16 GEMM (SIMD builds), exact integer transforms, identical results (assembly/qs8-winograd.ts):
+   * 3×3 stride 1 as F(2×2, 3×3) (2.25× fewer multiply-adds; inC ≤ 128 keeps the sums in i32), and 2s×2s taps at
+   * stride s as F(2×2, 2×2) over the space-to-depth image (1.78× fewer; s²·inC ≤ 1 024). Engines with an exact
+   * full-range relaxed dot keep the direct path (twice the MACs per instruction there).
    */
-  private winogradApplies(g: ConvGeometry): boolean {
-    return this.build !== 'scalar' && !this.relaxed && g.kH === 3 && g.kW === 3 && g.strideH === 1 && g.strideW === 1
-      && g.dilationH === 1 && g.dilationW === 1 && g.inC % 8 === 0 && g.inC <= 128 && g.outH * g.outW >= 16;
+  private winogradKind(g: ConvGeometry, params: QuantizedParams): 'f23' | 'f22s2d' | null {
+    if (this.build === 'scalar' || this.relaxed || (params.requantization ?? 'fixed-point') !== 'fixed-point') return null;
+    if (g.dilationH !== 1 || g.dilationW !== 1 || g.inC % 8 !== 0 || g.outH * g.outW < 16) return null;
+    if (g.kH === 3 && g.kW === 3 && g.strideH === 1 && g.strideW === 1 && g.inC <= 128) return 'f23';
+    const s = g.strideH;
+    if (s >= 2 && g.strideW === s && g.kH === 2 * s && g.kW === 2 * s && s * s * g.inC <= 1024) return 'f22s2d';
+    return null;
   }
 
-  private conv2dQS8Winograd(geom: ConvGeometry, params: QuantizedParams): PreparedOp {
-    const n = geom.outC, k = geom.inC, np = roundUp(n, 8), kp = k;
+  private conv2dQS8Winograd(geom: ConvGeometry, params: QuantizedParams, kind: 'f23' | 'f22s2d'): PreparedOp {
+    const n = geom.outC, np = roundUp(n, 8), s = geom.strideH;
+    const kp = kind === 'f23' ? geom.inC : s * s * geom.inC;
+    const positions = kind === 'f23' ? 16 : 9;
     const tilesH = Math.ceil(geom.outH / 2), tilesW = Math.ceil(geom.outW / 2), tiles = tilesH * tilesW;
-    const bPtr = this.place(packWinograd2x2F3(params.weights, n, k, kp, np));
+    const bPtr = this.place(kind === 'f23' ? packWinograd2x2F3(params.weights, n, geom.inC, kp, np)
+      : packWinograd2x2F2SpaceToDepth(params.weights, n, geom.inC, s, np));
     // The per-position GEMMs add nothing; bias and requantization come after the output transform.
     const zeroChan = this.place(channelParamBlock(np, new Int32Array(n), null));
     const { chan, flags } = this.requantBlock(np, n, params.bias ?? new Int32Array(n), params, 'fixed-point', false);
-    const vBytes = 16 * tiles * kp * 2, posA = tiles * kp * 2, posB = np * kp * 2, posM = tiles * np * 4;
-    this.claimScratch(vBytes + 16 * posM);
+    const posA = tiles * kp * 2, posB = np * kp * 2, posM = tiles * np * 4, vBytes = positions * posA;
+    this.claimScratch(vBytes + positions * posM);
     const inStride = geom.inH * geom.inW * geom.inC, outStride = geom.outH * geom.outW * n;
     const { inputZeroPoint: inZp, outputZeroPoint: outZp, activationMin: lo, activationMax: hi } = params;
     const { inH, inW, inC, outH, outW, padTop, padLeft } = geom;
     const kx = this.kernels;
+    const transformIn = kind === 'f23'
+      ? (x: number, v: number) => kx.qs8_wino2x2_input(x, inH, inW, inC, tilesH, tilesW, padTop, padLeft, inZp, v)
+      : (x: number, v: number) => kx.qs8_wino2x2k2_input(x, inH, inW, inC, s, tilesH, tilesW, padTop, padLeft, inZp, v);
+    const transformOut = kind === 'f23' ? kx.qs8_wino2x2_output : kx.qs8_wino2x2k2_output;
     return {
       run: (inputPtr: number, outputPtr: number) => {
         const vPtr = this.scratchPtr(), mPtr = vPtr + vBytes;
         for (let b = 0; b < geom.batch; b++) {
-          kx.qs8_wino2x2_input(inputPtr + b * inStride, inH, inW, inC, tilesH, tilesW, padTop, padLeft, inZp, vPtr);
-          for (let pos = 0; pos < 16; pos++) {
+          transformIn(inputPtr + b * inStride, vPtr);
+          for (let pos = 0; pos < positions; pos++) {
             kx.qs8_gemm(vPtr + pos * posA, kp, tiles, bPtr + pos * posB, n, zeroChan, np, mPtr + pos * posM, np * 4, 0, 0, 0, 1, 0);
           }
-          kx.qs8_wino2x2_output(mPtr, tilesH, tilesW, n, np, chan, outputPtr + b * outStride, outH, outW, outZp, lo, hi, flags);
+          transformOut(mPtr, tilesH, tilesW, n, np, chan, outputPtr + b * outStride, outH, outW, outZp, lo, hi, flags);
         }
       },
     };

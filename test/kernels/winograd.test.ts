@@ -1,6 +1,7 @@
-// 3×3 stride-1 int8 convolutions take the Winograd F(2×2, 3×3) path in SIMD builds (src/kernels/runtime.ts).
-// Its transforms are exact integer arithmetic, so the outputs must equal the direct reference bit for bit,
-// including at the magnitude bounds the path is admitted for (inC = 128, weights and inputs at −128/127).
+// In SIMD builds 3×3 stride-1 int8 convolutions take the Winograd F(2×2, 3×3) path and 2s×2s stride-s ones
+// F(2×2, 2×2) over the space-to-depth image (src/kernels/runtime.ts). The transforms are exact integer
+// arithmetic, so the outputs must equal the direct reference bit for bit, including at the magnitude bounds
+// the paths are admitted for (inC = 128 for 3×3; s²·inC = 1 024 for 2s×2s), weights and inputs at −128/127.
 import { describe, expect, it } from 'vitest';
 import { createKernelRuntime } from '../../src/kernels/runtime.js';
 import { detectFeatures } from '../../src/wasm/loader.js';
@@ -11,7 +12,7 @@ import { rng } from './random-cases.js';
 const features = await detectFeatures();
 const builds: Build[] = [...(features.simd ? ['simd' as const] : []), ...(features.relaxedSimd ? ['relaxed' as const] : [])];
 
-interface Case { inH: number; inW: number; inC: number; outC: number; padTop: number; padLeft: number; outH: number; outW: number;
+interface Case { k?: number; stride?: number; inH: number; inW: number; inC: number; outC: number; padTop: number; padLeft: number; outH: number; outW: number;
   values: 'extreme' | 'random' | 'small'; zp: number; outputScale: number }
 
 const cases: Case[] = [
@@ -24,17 +25,26 @@ const cases: Case[] = [
   { inH: 6, inW: 5, inC: 16, outC: 3, padTop: 1, padLeft: 0, outH: 5, outW: 4, values: 'extreme', zp: 0, outputScale: 20 },
   // A multiplier above 1 (left shift) and a ReLU6-like clamp.
   { inH: 7, inW: 8, inC: 24, outC: 12, padTop: 0, padLeft: 0, outH: 5, outW: 6, values: 'small', zp: -7, outputScale: 3e-4 },
+  // 2s×2s at stride s: the DQN's conv2 (4×4/2, VALID, odd input), the kp = 1 024 bound, 6×6/3 and 8×8/4 with
+  // SAME-style padding and odd outputs, a left shift.
+  { k: 4, stride: 2, inH: 23, inW: 23, inC: 32, outC: 64, padTop: 0, padLeft: 0, outH: 10, outW: 10, values: 'random', zp: -128, outputScale: 2 },
+  { k: 4, stride: 2, inH: 12, inW: 12, inC: 256, outC: 5, padTop: 0, padLeft: 0, outH: 5, outW: 5, values: 'extreme', zp: -128, outputScale: 60 },
+  { k: 4, stride: 2, inH: 12, inW: 12, inC: 256, outC: 5, padTop: 0, padLeft: 0, outH: 5, outW: 5, values: 'extreme', zp: 127, outputScale: 60 },
+  { k: 6, stride: 3, inH: 14, inW: 11, inC: 8, outC: 7, padTop: 1, padLeft: 2, outH: 5, outW: 4, values: 'random', zp: 9, outputScale: 0.7 },
+  { k: 8, stride: 4, inH: 27, inW: 20, inC: 16, outC: 3, padTop: 2, padLeft: 0, outH: 7, outW: 4, values: 'extreme', zp: 0, outputScale: 25 },
+  { k: 4, stride: 2, inH: 12, inW: 12, inC: 8, outC: 6, padTop: 1, padLeft: 1, outH: 6, outW: 6, values: 'small', zp: 4, outputScale: 3e-4 },
 ];
 
-describe.each(builds)('%s build: Winograd 3×3 stride-1 convolution', (build) => {
+describe.each(builds)('%s build: Winograd convolutions', (build) => {
   it.each(cases.map((c, i) => [i, c] as const))('case %i equals the direct reference bit for bit', async (_, c) => {
     const rt = await createKernelRuntime({ backend: build });
     const r = rng(1000 + c.inC + c.outC);
     const pick = c.values === 'extreme' ? () => r.pick([-128, 127]) : c.values === 'small' ? () => r.int(-3, 3) : () => r.int(-128, 127);
+    const k = c.k ?? 3, stride = c.stride ?? 1;
     const g: ConvGeometry = { batch: 2, inH: c.inH, inW: c.inW, inC: c.inC, outH: c.outH, outW: c.outW, outC: c.outC,
-      kH: 3, kW: 3, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: c.padTop, padLeft: c.padLeft };
+      kH: k, kW: k, strideH: stride, strideW: stride, dilationH: 1, dilationW: 1, padTop: c.padTop, padLeft: c.padLeft };
     const clamp = c.values === 'small'; // multiplier 2.5: a left shift, and a clamp inside the int8 range
-    const w = new Int8Array(c.outC * 9 * c.inC).map(pick);
+    const w = new Int8Array(c.outC * k * k * c.inC).map(pick);
     const x = new Int8Array(2 * c.inH * c.inW * c.inC).map(() => (c.values === 'small' ? c.zp + pick() : pick()));
     const p: QuantizedParams = { weights: w, bias: new Int32Array(c.outC).map(() => (clamp ? r.int(-20, 20) : r.int(-5000, 5000))), inputScale: 0.05,
       inputZeroPoint: c.zp, weightScales: new Float32Array(c.outC).map(() => 0.01 + r.next() * 0.01), outputScale: c.outputScale,
