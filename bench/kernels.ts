@@ -148,7 +148,10 @@ const rows: Row[] = tasks.map((t) => {
 const rel = runtimes.get('relaxed');
 console.log(`i8x16 kernel benchmark — ${engine} (${process.version}), ${ROUNDS} interleaved samples of ~${SAMPLE_MS} ms; GMAC/s best (median)`);
 console.log('best-of-samples is the figure (and the ratios): on a shared machine it is the least disturbed by other load');
-if (rel) console.log(`relaxed build: relaxed-dot probe ${JSON.stringify(rel.relaxedProbe)} → int8 GEMM/GEMV use ${rel.dotMode === 'none' ? 'dot16 kernels' : `relaxed dot (${rel.dotMode})`}`);
+console.log('GMAC/s = the direct convolution\'s MACs / time: conv2 (4×4/2) and conv3 (3×3/1) run as Winograd in the SIMD builds, with fewer actual MACs');
+if (rel) {
+  console.log(`relaxed build: relaxed-dot probe ${JSON.stringify(rel.relaxedProbe)} → int8 GEMM ${rel.dotMode === 'none' ? 'dot16 kernels' : `relaxed dot (${rel.dotMode})`}, GEMV ${rel.gemvKernel}`);
+}
 const names = ['conv1', 'conv2', 'conv3', 'fc1', 'peak'];
 const header = ['shape', 'name', ...runtimes.keys(), ...(runtimes.has('simd') ? ['simd/scalar'] : []), ...(runtimes.has('relaxed') ? ['relaxed/scalar'] : [])];
 const table: string[][] = [header];
