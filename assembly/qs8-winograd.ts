@@ -13,6 +13,7 @@
 // instead of 16, with integer transforms Bᵀ = [1 −1 0; 0 1 0; 0 −1 1], G = [1 0; 1 1; 0 1], Aᵀ = [1 1 0; 0 1 1]
 // (no scaling). |V| ≤ 1 020, |U| ≤ 4·128, four sums of kp products: kp ≤ 1 024 keeps all in i32.
 import { requantize_i32x4, requantize_round_q31, REQUANT_LEFT_SHIFT, REQUANT_NO_RIGHT_SHIFT } from './requantize';
+import { store_i32x4_partial } from './store';
 
 /** i16x8 of (x − zp) for 8 channels at (iy, ix), or zeros outside the image (padding reads the zero point). */
 @inline
@@ -79,7 +80,7 @@ function input_tiles(input: usize, inH: i32, inW: i32, inC: i32, tilesH: i32, ti
 
 @inline
 function output_tiles(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, chan: usize,
-  out: usize, outH: i32, outW: i32, outZp: i32, outMin: i32, outMax: i32, flags: i32): void {
+  out: usize, outH: i32, outW: i32, outZp: i32, outMin: i32, outMax: i32, flags: i32, mode: i32): void {
   const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax), half = requantize_round_q31();
   const tiles = tilesH * tilesW;
   const posStride = <usize>(tiles * np) << 2;
@@ -109,13 +110,13 @@ function output_tiles(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, ch
         const oy = ty * 2, ox = tx * 2;
         // Exactly 4·Σ w·(x − zp): the shift is a division without remainder.
         store_px(out, outH, outW, n, oy, ox, c, nrem, i32x4.shr_s(i32x4.add(i32x4.add(r00, r01), r02), 2),
-          bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags);
+          bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags, mode);
         store_px(out, outH, outW, n, oy, ox + 1, c, nrem, i32x4.shr_s(i32x4.sub(i32x4.sub(r01, r02), r03), 2),
-          bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags);
+          bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags, mode);
         store_px(out, outH, outW, n, oy + 1, ox, c, nrem, i32x4.shr_s(i32x4.add(i32x4.add(r10, r11), r12), 2),
-          bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags);
+          bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags, mode);
         store_px(out, outH, outW, n, oy + 1, ox + 1, c, nrem, i32x4.shr_s(i32x4.sub(i32x4.sub(r11, r12), r13), 2),
-          bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags);
+          bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags, mode);
       }
     }
   }
@@ -124,8 +125,12 @@ function output_tiles(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, ch
 /** Requantizes the 4 channels of one output pixel and stores them (pixels past an odd edge are skipped). */
 @inline
 function store_px(out: usize, outH: i32, outW: i32, n: i32, oy: i32, ox: i32, c: i32, nrem: i32, acc: v128,
-  bias: v128, mult: v128, lmul: v128, rexp: v128, rnone: v128, zp: v128, lo: v128, hi: v128, half: v128, flags: i32): void {
+  bias: v128, mult: v128, lmul: v128, rexp: v128, rnone: v128, zp: v128, lo: v128, hi: v128, half: v128, flags: i32, mode: i32): void {
   if (oy >= outH || ox >= outW) return;
+  if (mode == 1) {
+    store_i32x4_partial(out + (<usize>((oy * outW + ox) * n + c) << 2), i32x4.add(acc, bias), nrem);
+    return;
+  }
   const q = requantize_i32x4(i32x4.add(acc, bias), mult, lmul, rexp, rnone, zp, lo, hi, flags, half);
   const q16 = i16x8.narrow_i32x4_s(q, q);
   const bits = i32x4.extract_lane(i8x16.narrow_i16x8_s(q16, q16), 0);
@@ -134,16 +139,18 @@ function store_px(out: usize, outH: i32, outW: i32, n: i32, oy: i32, ox: i32, c:
   else for (let j = 0; j < nrem; j++) store<u8>(o + <usize>j, u8(bits >> (8 * j)));
 }
 
-/** Output transform Aᵀ·M·A of every tile, ÷4, + bias, requantization; int8 NHWC output with n channels. */
+/** Output transform Aᵀ·M·A of every tile, ÷4, + bias; mode 0: requantized int8 NHWC output, mode 1: int32 (hybrid ops). */
 export function qs8_wino2x2_output(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, chan: usize,
-  out: usize, outH: i32, outW: i32, outZp: i32, outMin: i32, outMax: i32, flags: i32): void {
+  out: usize, outH: i32, outW: i32, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32): void {
   if (!ASC_FEATURE_SIMD) {
     unreachable();
+  } else if (mode == 1) {
+    output_tiles(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, 0, 0, 0, 0, 1);
   } else if (flags & (REQUANT_LEFT_SHIFT | REQUANT_NO_RIGHT_SHIFT)) {
-    output_tiles(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, flags);
+    output_tiles(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, flags, 0);
   } else {
     // Constant 0 for the usual layer lets the optimizer drop the left-shift and no-right-shift selects.
-    output_tiles(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, 0);
+    output_tiles(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, 0, 0);
   }
 }
 
@@ -206,7 +213,7 @@ function input_tiles_k2(input: usize, inH: i32, inW: i32, inC: i32, stride: i32,
 
 @inline
 function output_tiles_k2(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, chan: usize,
-  out: usize, outH: i32, outW: i32, outZp: i32, outMin: i32, outMax: i32, flags: i32): void {
+  out: usize, outH: i32, outW: i32, outZp: i32, outMin: i32, outMax: i32, flags: i32, mode: i32): void {
   const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax), half = requantize_round_q31();
   const tiles = tilesH * tilesW;
   const posStride = <usize>(tiles * np) << 2;
@@ -228,23 +235,25 @@ function output_tiles_k2(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32,
         const r00 = i32x4.add(m00, m10), r01 = i32x4.add(m01, m11), r02 = i32x4.add(m02, m12);
         const r10 = i32x4.add(m10, m20), r11 = i32x4.add(m11, m21), r12 = i32x4.add(m12, m22);
         const oy = ty * 2, ox = tx * 2;
-        store_px(out, outH, outW, n, oy, ox, c, nrem, i32x4.add(r00, r01), bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags);
-        store_px(out, outH, outW, n, oy, ox + 1, c, nrem, i32x4.add(r01, r02), bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags);
-        store_px(out, outH, outW, n, oy + 1, ox, c, nrem, i32x4.add(r10, r11), bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags);
-        store_px(out, outH, outW, n, oy + 1, ox + 1, c, nrem, i32x4.add(r11, r12), bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags);
+        store_px(out, outH, outW, n, oy, ox, c, nrem, i32x4.add(r00, r01), bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags, mode);
+        store_px(out, outH, outW, n, oy, ox + 1, c, nrem, i32x4.add(r01, r02), bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags, mode);
+        store_px(out, outH, outW, n, oy + 1, ox, c, nrem, i32x4.add(r10, r11), bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags, mode);
+        store_px(out, outH, outW, n, oy + 1, ox + 1, c, nrem, i32x4.add(r11, r12), bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags, mode);
       }
     }
   }
 }
 
-/** Output transform Aᵀ·M·A (F(2×2, 2×2)) of every tile, + bias, requantization; int8 NHWC output. */
+/** Output transform Aᵀ·M·A (F(2×2, 2×2)) of every tile, + bias; mode 0: requantized int8 NHWC, mode 1: int32. */
 export function qs8_wino2x2k2_output(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, chan: usize,
-  out: usize, outH: i32, outW: i32, outZp: i32, outMin: i32, outMax: i32, flags: i32): void {
+  out: usize, outH: i32, outW: i32, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32): void {
   if (!ASC_FEATURE_SIMD) {
     unreachable();
+  } else if (mode == 1) {
+    output_tiles_k2(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, 0, 0, 0, 0, 1);
   } else if (flags & (REQUANT_LEFT_SHIFT | REQUANT_NO_RIGHT_SHIFT)) {
-    output_tiles_k2(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, flags);
+    output_tiles_k2(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, flags, 0);
   } else {
-    output_tiles_k2(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, 0);
+    output_tiles_k2(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, 0, 0);
   }
 }

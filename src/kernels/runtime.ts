@@ -174,7 +174,7 @@ class Runtime implements KernelRuntimeEx {
   conv2dQS8(geom: ConvGeometry, params: QuantizedParams): PreparedOp {
     checkConv(geom, params.weights.length);
     checkQuantized(params, geom.outC);
-    const winograd = this.winogradKind(geom, params);
+    const winograd = (params.requantization ?? 'fixed-point') === 'fixed-point' ? this.winogradKind(geom) : null;
     if (winograd) return this.conv2dQS8Winograd(geom, params, winograd);
     const g = this.packConvGemm(geom, params.weights);
     const bias = foldedBias(params.bias, g.n, this.relaxed ? this.foldOffset(params.inputZeroPoint) : 0, params.weights, g.k);
@@ -201,8 +201,8 @@ class Runtime implements KernelRuntimeEx {
    * stride s as F(2×2, 2×2) over the space-to-depth image (1.78× fewer; s²·inC ≤ 1 024). Engines with an exact
    * full-range relaxed dot keep the direct path (twice the MACs per instruction there).
    */
-  private winogradKind(g: ConvGeometry, params: QuantizedParams): 'f23' | 'f22s2d' | null {
-    if (this.build === 'scalar' || this.relaxed || (params.requantization ?? 'fixed-point') !== 'fixed-point') return null;
+  private winogradKind(g: ConvGeometry): 'f23' | 'f22s2d' | null {
+    if (this.build === 'scalar' || this.relaxed) return null;
     if (g.dilationH !== 1 || g.dilationW !== 1 || g.inC % 8 !== 0 || g.outH * g.outW < 16) return null;
     if (g.kH === 3 && g.kW === 3 && g.strideH === 1 && g.strideW === 1 && g.inC <= 128) return 'f23';
     const s = g.strideH;
@@ -210,35 +210,52 @@ class Runtime implements KernelRuntimeEx {
     return null;
   }
 
-  private conv2dQS8Winograd(geom: ConvGeometry, params: QuantizedParams, kind: 'f23' | 'f22s2d'): PreparedOp {
+  /**
+   * Packs the filter transform and returns the per-image steps: input transform, one GEMM per position, output
+   * transform. exec's out receives requantized int8 (mode 0) or int32 accumulators + chan bias (mode 1).
+   */
+  private prepareWinograd(geom: ConvGeometry, weights: Int8Array, kind: 'f23' | 'f22s2d') {
     const n = geom.outC, np = roundUp(n, 8), s = geom.strideH;
     const kp = kind === 'f23' ? geom.inC : s * s * geom.inC;
     const positions = kind === 'f23' ? 16 : 9;
     const tilesH = Math.ceil(geom.outH / 2), tilesW = Math.ceil(geom.outW / 2), tiles = tilesH * tilesW;
-    const bPtr = this.place(kind === 'f23' ? packWinograd2x2F3(params.weights, n, geom.inC, kp, np)
-      : packWinograd2x2F2SpaceToDepth(params.weights, n, geom.inC, s, np));
+    const bPtr = this.place(kind === 'f23' ? packWinograd2x2F3(weights, n, geom.inC, kp, np)
+      : packWinograd2x2F2SpaceToDepth(weights, n, geom.inC, s, np));
     // The per-position GEMMs add nothing; bias and requantization come after the output transform.
     const zeroChan = this.place(channelParamBlock(np, new Int32Array(n), null));
-    const { chan, flags } = this.requantBlock(np, n, params.bias ?? new Int32Array(n), params, 'fixed-point', false);
     const posA = tiles * kp * 2, posB = np * kp * 2, posM = tiles * np * 4, vBytes = positions * posA;
-    this.claimScratch(vBytes + positions * posM);
-    const inStride = geom.inH * geom.inW * geom.inC, outStride = geom.outH * geom.outW * n;
-    const { inputZeroPoint: inZp, outputZeroPoint: outZp, activationMin: lo, activationMax: hi } = params;
     const { inH, inW, inC, outH, outW, padTop, padLeft } = geom;
     const kx = this.kernels;
     const transformIn = kind === 'f23'
-      ? (x: number, v: number) => kx.qs8_wino2x2_input(x, inH, inW, inC, tilesH, tilesW, padTop, padLeft, inZp, v)
-      : (x: number, v: number) => kx.qs8_wino2x2k2_input(x, inH, inW, inC, s, tilesH, tilesW, padTop, padLeft, inZp, v);
+      ? (x: number, zp: number, v: number) => kx.qs8_wino2x2_input(x, inH, inW, inC, tilesH, tilesW, padTop, padLeft, zp, v)
+      : (x: number, zp: number, v: number) => kx.qs8_wino2x2k2_input(x, inH, inW, inC, s, tilesH, tilesW, padTop, padLeft, zp, v);
     const transformOut = kind === 'f23' ? kx.qs8_wino2x2_output : kx.qs8_wino2x2k2_output;
     return {
+      n, np,
+      scratchBytes: vBytes + positions * posM,
+      exec: (work: number, input: number, inZp: number, out: number, chan: number,
+        outZp: number, lo: number, hi: number, mode: number, flags: number) => {
+        const mPtr = work + vBytes;
+        transformIn(input, inZp, work);
+        for (let pos = 0; pos < positions; pos++) {
+          kx.qs8_gemm(work + pos * posA, kp, tiles, bPtr + pos * posB, n, zeroChan, np, mPtr + pos * posM, np * 4, 0, 0, 0, 1, 0);
+        }
+        transformOut(mPtr, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, lo, hi, mode, flags);
+      },
+    };
+  }
+
+  private conv2dQS8Winograd(geom: ConvGeometry, params: QuantizedParams, kind: 'f23' | 'f22s2d'): PreparedOp {
+    const w = this.prepareWinograd(geom, params.weights, kind);
+    const { chan, flags } = this.requantBlock(w.np, w.n, params.bias ?? new Int32Array(w.n), params, 'fixed-point', false);
+    this.claimScratch(w.scratchBytes);
+    const inStride = geom.inH * geom.inW * geom.inC, outStride = geom.outH * geom.outW * w.n;
+    const { inputZeroPoint: inZp, outputZeroPoint: outZp, activationMin: lo, activationMax: hi } = params;
+    return {
       run: (inputPtr: number, outputPtr: number) => {
-        const vPtr = this.scratchPtr(), mPtr = vPtr + vBytes;
+        const work = this.scratchPtr();
         for (let b = 0; b < geom.batch; b++) {
-          transformIn(inputPtr + b * inStride, vPtr);
-          for (let pos = 0; pos < positions; pos++) {
-            kx.qs8_gemm(vPtr + pos * posA, kp, tiles, bPtr + pos * posB, n, zeroChan, np, mPtr + pos * posM, np * 4, 0, 0, 0, 1, 0);
-          }
-          transformOut(mPtr, tilesH, tilesW, n, np, chan, outputPtr + b * outStride, outH, outW, outZp, lo, hi, flags);
+          w.exec(work, inputPtr + b * inStride, inZp, outputPtr + b * outStride, chan, outZp, lo, hi, 0, flags);
         }
       },
     };
@@ -322,12 +339,15 @@ class Runtime implements KernelRuntimeEx {
   conv2dHybrid(geom: ConvGeometry, params: HybridParams): PreparedOp {
     checkConv(geom, params.weights.length);
     checkHybrid(params, geom.outC);
-    const g = this.packConvGemm(geom, params.weights);
-    const h = this.hybridCommon(g.n, g.np, params, g.k);
+    const winograd = this.winogradKind(geom);
+    const wino = winograd ? this.prepareWinograd(geom, params.weights, winograd) : null;
+    const g = wino ? null : this.packConvGemm(geom, params.weights);
+    const n = geom.outC, np = roundUp(n, 8), m = geom.outH * geom.outW, k = geom.kH * geom.kW * geom.inC;
+    const h = this.hybridCommon(n, np, params, k);
     const inCount = geom.inH * geom.inW * geom.inC;
-    // Scratch: im2col rows | quantized input | int32 accumulators.
-    const qOff = g.aBytes, accOff = qOff + roundUp(inCount, 16);
-    this.claimScratch(accOff + g.m * g.n * 4);
+    // Scratch: quantized input | int32 accumulators | im2col rows or the Winograd work area.
+    const accOff = roundUp(inCount, 16), workOff = accOff + roundUp(m * n * 4, 16);
+    this.claimScratch(workOff + (wino ? wino.scratchBytes : g!.aBytes));
     // TFLite routes a filter with distinct per-channel scales to HybridConvPerChannel ((acc·ws)·sf),
     // and everything else to the per-tensor kernel (acc·(sf·ws)).
     const distinct = params.weightScales.length > 1 && params.weightScales.some((s) => s !== params.weightScales[0]);
@@ -339,15 +359,20 @@ class Runtime implements KernelRuntimeEx {
     const { activationMin: lo, activationMax: hi } = params;
     return {
       run: (inputPtr: number, outputPtr: number) => {
-        const aPtr = this.scratchPtr(), qPtr = aPtr + qOff, accPtr = aPtr + accOff;
+        const qPtr = this.scratchPtr(), accPtr = qPtr + accOff, work = qPtr + workOff;
         for (let b = 0; b < geom.batch; b++) {
           const sf = quantize(inputPtr + b * inCount * 4, inCount, qPtr);
           const zp = asym ? this.kernels.quantize_last_zero_point() : 0;
-          im2col(qPtr, zp, aPtr, g.kp);
-          gemm(aPtr, g.kp, g.m, g.bPtr, g.n, h.chan, g.np, accPtr, g.n * 4, 0, 0, 0, 1, 0);
-          const corr = this.relaxed ? this.foldOffset(zp) : 0;
-          this.kernels.hybrid_epilogue(accPtr, g.m, g.n, h.rowsumPtr, corr, zp, sf, h.wscalePtr, order, h.biasPtr,
-            lo, hi, outputPtr + b * g.m * g.n * 4);
+          // Both paths leave Σ w·(q − zp) in acc (dot16 / Winograd; the relaxed GEMM needs the corr term).
+          if (wino) {
+            wino.exec(work, qPtr, zp, accPtr, h.chan, 0, 0, 0, 1, 0);
+          } else {
+            im2col(qPtr, zp, work, g!.kp);
+            gemm(work, g!.kp, m, g!.bPtr, n, h.chan, np, accPtr, n * 4, 0, 0, 0, 1, 0);
+          }
+          const corr = !wino && this.relaxed ? this.foldOffset(zp) : 0;
+          this.kernels.hybrid_epilogue(accPtr, m, n, h.rowsumPtr, corr, zp, sf, h.wscalePtr, order, h.biasPtr,
+            lo, hi, outputPtr + b * m * n * 4);
         }
       },
     };

@@ -31,11 +31,11 @@ export interface KernelExports {
   qs8_wino2x2_input(input: number, inH: number, inW: number, inC: number, tilesH: number, tilesW: number,
     padTop: number, padLeft: number, zp: number, v: number): void;
   qs8_wino2x2_output(m: number, tilesH: number, tilesW: number, n: number, np: number, chan: number,
-    out: number, outH: number, outW: number, outZp: number, outMin: number, outMax: number, flags: number): void;
+    out: number, outH: number, outW: number, outZp: number, outMin: number, outMax: number, mode: number, flags: number): void;
   qs8_wino2x2k2_input(input: number, inH: number, inW: number, inC: number, stride: number, tilesH: number, tilesW: number,
     padTop: number, padLeft: number, zp: number, v: number): void;
   qs8_wino2x2k2_output(m: number, tilesH: number, tilesW: number, n: number, np: number, chan: number,
-    out: number, outH: number, outW: number, outZp: number, outMin: number, outMax: number, flags: number): void;
+    out: number, outH: number, outW: number, outZp: number, outMin: number, outMax: number, mode: number, flags: number): void;
   qs8_dwconv(input: number, inH: number, inW: number, inC: number, outH: number, outW: number,
     kH: number, kW: number, strideH: number, strideW: number, dilH: number, dilW: number,
     padTop: number, padLeft: number, mult: number, inZp: number, w: number, cp: number,

@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { createKernelRuntime } from '../../src/kernels/runtime.js';
 import { detectFeatures } from '../../src/wasm/loader.js';
-import { conv2dQS8Reference } from '../../src/reference/conv.js';
-import type { Build, ConvGeometry, QuantizedParams } from '../../src/kernels/api.js';
+import { conv2dHybridReference, conv2dQS8Reference } from '../../src/reference/conv.js';
+import type { Build, ConvGeometry, HybridParams, QuantizedParams } from '../../src/kernels/api.js';
 import { rng } from './random-cases.js';
 
 const features = await detectFeatures();
@@ -59,4 +59,31 @@ describe.each(builds)('%s build: Winograd convolutions', (build) => {
     // Not all saturated: the comparison sees real values.
     expect(new Set(want).size).toBeGreaterThan(2);
   });
+});
+
+describe.each(builds)('%s build: Winograd in dynamic-range (hybrid) convolutions', (build) => {
+  // The hybrid op quantizes its float input per run and keeps the int32 accumulators: the Winograd output
+  // transform writes them unrequantized (mode 1), so the float outputs must equal the reference exactly.
+  const shapes = [
+    { k: 3, stride: 1, inH: 10, inW: 10, inC: 64, outC: 64, outH: 8, outW: 8, pad: 0 },
+    { k: 4, stride: 2, inH: 23, inW: 23, inC: 32, outC: 64, outH: 10, outW: 10, pad: 0 },
+    { k: 3, stride: 1, inH: 7, inW: 9, inC: 16, outC: 5, outH: 7, outW: 9, pad: 1 },
+  ];
+  it.each(shapes.flatMap((c) => [false, true].map((asym) => [c.k, c.stride, asym, c] as const)))(
+    '%i×%i/%i asymmetric=%s equals the reference exactly', async (_k, _s, asym, c) => {
+      const rt = await createKernelRuntime({ backend: build });
+      const r = rng(7 + c.inC);
+      const g: ConvGeometry = { batch: 2, inH: c.inH, inW: c.inW, inC: c.inC, outH: c.outH, outW: c.outW, outC: c.outC,
+        kH: c.k, kW: c.k, strideH: c.stride, strideW: c.stride, dilationH: 1, dilationW: 1, padTop: c.pad, padLeft: c.pad };
+      const w = new Int8Array(c.outC * c.k * c.k * c.inC).map(() => r.pick([-127, 127, r.int(-127, 127)]));
+      const x = new Float32Array(2 * c.inH * c.inW * c.inC).map(() => (r.next() - 0.3) * 4);
+      const p: HybridParams = { weights: w, weightScales: new Float32Array(c.outC).map(() => 0.001 + r.next() * 0.01),
+        bias: new Float32Array(c.outC).map(() => r.next() - 0.5), asymmetricQuantizeInputs: asym, activationMin: 0, activationMax: Infinity };
+      const inPtr = rt.alloc(x.byteLength), n = 2 * c.outH * c.outW * c.outC, outPtr = rt.alloc(n * 4);
+      const op = rt.conv2dHybrid(g, p);
+      new Float32Array(rt.memory.buffer, inPtr, x.length).set(x);
+      op.run(inPtr, outPtr);
+      const got = Array.from(new Float32Array(rt.memory.buffer, outPtr, n));
+      expect(got).toEqual(Array.from(conv2dHybridReference(g, p, x)));
+    });
 });
