@@ -45,24 +45,23 @@ function min_max_f32(src: usize, n: i32): void {
   maxOut = mx;
 }
 
-/** Four lanes of round_half_away (as floats). */
-@inline
-function round_half_away_f32x4(v: v128): v128 {
-  const t = f32x4.trunc(v);
-  // ±1.0 where |v - t| ≥ 0.5 (sign of v), else 0: half away from zero. v - t and t ± 1 are exact.
-  const one = v128.or(v128.and(v, i32x4.splat(0x80000000)), f32x4.splat(1));
-  return f32x4.add(t, v128.and(f32x4.ge(f32x4.abs(f32x4.sub(v, t)), f32x4.splat(0.5)), one));
-}
+// 1.5·2^23 in four lanes (see quantize_f32x4). Loaded once per call rather than written as a splat: V8 rebuilds a
+// v128 constant at every use inside a loop.
+const MAGIC_1P5_2P23 = memory.data<u32>([0x4b400000, 0x4b400000, 0x4b400000, 0x4b400000], 16);
 
 /**
- * Four lanes of clamp(round_half_away(x·s or x / s) + zp, lo, hi), as i32. The zero point is added and the clamp
- * done in float: below 2^24 the sum is exact, beyond it clamps either way; pmax(lo, r) = lo < r ? r : lo sends
- * NaN to lo (as x86 TFLite, whose int conversion of NaN is INT_MIN), after which the conversion is in range.
+ * Four lanes of clamp(round_half_away(v) + zp, lo, hi) as i32, with vL = lo − zp, vH = hi − zp, vzm = zp + 1.5·2^23.
+ * Clamping v to [lo − zp, hi − zp] first gives the same result (the bounds are integers, which rounding keeps) and
+ * sends NaN to lo like the scalar path (pmax(L, v) = L < v ? v : L), ±Inf to the bounds. Then half away from zero
+ * is t + trunc(2·(v − t)) (±1 exactly when |v − t| ≥ 0.5; every step exact), and adding zp + 1.5·2^23 leaves the
+ * integer result in the low mantissa bits: an exact conversion without trunc_sat's NaN/overflow fix-ups.
  */
 @inline
-function quantize_f32x4(x: v128, vs: v128, divide: bool, vzp: v128, vlo: v128, vhi: v128): v128 {
-  const r = f32x4.add(round_half_away_f32x4(divide ? f32x4.div(x, vs) : f32x4.mul(x, vs)), vzp);
-  return i32x4.trunc_sat_f32x4_s(f32x4.pmin(vhi, f32x4.pmax(vlo, r)));
+function quantize_f32x4(v: v128, vL: v128, vH: v128, vzm: v128, magic: v128): v128 {
+  const c = f32x4.pmin(vH, f32x4.pmax(vL, v));
+  const t = f32x4.trunc(c);
+  const f = f32x4.sub(c, t);
+  return i32x4.sub(f32x4.add(f32x4.add(t, f32x4.trunc(f32x4.add(f, f))), vzm), magic);
 }
 
 /** dst[i] = clamp(round_half_away(src[i]·s, or src[i] / s when divide) + zp, lo, hi) as int8 (uint8 when unsigned). */
@@ -71,13 +70,18 @@ function quantize_store(src: usize, n: i32, dst: usize, s: f32, divide: bool, zp
   let i = 0;
   const flo = f32(lo), fhi = f32(hi), fzp = f32(zp);
   if (ASC_FEATURE_SIMD) {
-    const vs = f32x4.splat(s), vzp = f32x4.splat(fzp), vlo = f32x4.splat(flo), vhi = f32x4.splat(fhi);
+    const vs = f32x4.splat(s), vL = f32x4.splat(f32(lo - zp)), vH = f32x4.splat(f32(hi - zp));
+    const vzm = f32x4.splat(fzp + f32(12582912.0)), magic = v128.load(MAGIC_1P5_2P23);
     for (; i + 16 <= n; i += 16) {
       const p = src + (<usize>i << 2);
-      const a = quantize_f32x4(v128.load(p), vs, divide, vzp, vlo, vhi);
-      const b = quantize_f32x4(v128.load(p, 16), vs, divide, vzp, vlo, vhi);
-      const c = quantize_f32x4(v128.load(p, 32), vs, divide, vzp, vlo, vhi);
-      const d = quantize_f32x4(v128.load(p, 48), vs, divide, vzp, vlo, vhi);
+      let x0 = v128.load(p), x1 = v128.load(p, 16), x2 = v128.load(p, 32), x3 = v128.load(p, 48);
+      if (divide) {
+        x0 = f32x4.div(x0, vs); x1 = f32x4.div(x1, vs); x2 = f32x4.div(x2, vs); x3 = f32x4.div(x3, vs);
+      } else {
+        x0 = f32x4.mul(x0, vs); x1 = f32x4.mul(x1, vs); x2 = f32x4.mul(x2, vs); x3 = f32x4.mul(x3, vs);
+      }
+      const a = quantize_f32x4(x0, vL, vH, vzm, magic), b = quantize_f32x4(x1, vL, vH, vzm, magic);
+      const c = quantize_f32x4(x2, vL, vH, vzm, magic), d = quantize_f32x4(x3, vL, vH, vzm, magic);
       const ab = i16x8.narrow_i32x4_s(a, b), cd = i16x8.narrow_i32x4_s(c, d);
       v128.store(dst + <usize>i, unsigned ? i8x16.narrow_i16x8_u(ab, cd) : i8x16.narrow_i16x8_s(ab, cd));
     }
@@ -148,6 +152,21 @@ export function f32_quantize_asymmetric(src: usize, n: i32, dst: usize): f32 {
  */
 export function hybrid_epilogue(acc: usize, m: i32, n: i32, rowsum: usize, corr: i32, zp: i32, sf: f32,
   wscale: usize, order: i32, bias: usize, actMin: f32, actMax: f32, out: usize): void {
+  // Constant order / no-correction variants: as plain selects both sides would be computed for every vector.
+  if (order == 0) {
+    if (corr != 0) epilogue_rows(acc, m, n, rowsum, corr, sf, wscale, 0, bias, actMin, actMax, out, true);
+    else epilogue_rows(acc, m, n, rowsum, 0, sf, wscale, 0, bias, actMin, actMax, out, false);
+  } else if (order == 1) {
+    if (corr != 0) epilogue_rows(acc, m, n, rowsum, corr, sf, wscale, 1, bias, actMin, actMax, out, true);
+    else epilogue_rows(acc, m, n, rowsum, 0, sf, wscale, 1, bias, actMin, actMax, out, false);
+  } else {
+    epilogue_rows(acc, m, n, rowsum, corr, sf, wscale, 2, bias, actMin, actMax, out, corr != 0);
+  }
+}
+
+@inline
+function epilogue_rows(acc: usize, m: i32, n: i32, rowsum: usize, corr: i32, sf: f32, wscale: usize, order: i32,
+  bias: usize, actMin: f32, actMax: f32, out: usize, withCorr: bool): void {
   for (let r = 0; r < m; r++) {
     const ar = acc + (<usize>(r * n) << 2);
     const orow = out + (<usize>(r * n) << 2);
@@ -156,11 +175,14 @@ export function hybrid_epilogue(acc: usize, m: i32, n: i32, rowsum: usize, corr:
       const vcorr = i32x4.splat(corr), vsf = f32x4.splat(sf), lo = f32x4.splat(actMin), hi = f32x4.splat(actMax);
       for (; c + 4 <= n; c += 4) {
         const cu = <usize>c << 2;
-        const d = f32x4.convert_i32x4_s(i32x4.sub(v128.load(ar + cu), i32x4.mul(vcorr, v128.load(rowsum + cu))));
+        const a = v128.load(ar + cu);
+        const d = f32x4.convert_i32x4_s(withCorr ? i32x4.sub(a, i32x4.mul(vcorr, v128.load(rowsum + cu))) : a);
         const ws = v128.load(wscale + cu);
         // Orders 1 and 2 are both f32(D)·(ws·sf) + bias (products and sums commute bit-exactly).
         const v = order == 0 ? f32x4.mul(f32x4.mul(d, ws), vsf) : f32x4.mul(d, f32x4.mul(ws, vsf));
-        v128.store(orow + cu, f32x4.min(f32x4.max(f32x4.add(v, v128.load(bias + cu)), lo), hi));
+        // TFLite's std::min(std::max(v, lo), hi) is exactly pmin(pmax(v, lo), hi) (NaN kept, −0 kept): two
+        // instructions where f32x4.min/max cost eight each on x64.
+        v128.store(orow + cu, f32x4.pmin(f32x4.pmax(f32x4.add(v, v128.load(bias + cu)), lo), hi));
       }
     }
     for (; c < n; c++) {
@@ -176,7 +198,8 @@ export function hybrid_epilogue(acc: usize, m: i32, n: i32, rowsum: usize, corr:
       } else {
         v = load<f32>(bias + cu) + f32(d) * (sf * ws);
       }
-      v = Mathf.min(Mathf.max(v, actMin), actMax);
+      v = v < actMin ? actMin : v;
+      v = actMax < v ? actMax : v;
       store<f32>(orow + cu, v);
     }
   }

@@ -114,6 +114,8 @@ function quantizeInput(values: Float32Array, asymmetric: boolean): QuantizedFloa
 }
 
 const clampF = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
+/** TFLite's ActivationFunctionWithMinMax (std::min(std::max(v, lo), hi)): NaN stays NaN, max(−0, +0) is −0. */
+const clampTflite = (v: number, lo: number, hi: number) => { const a = v < lo ? lo : v; return hi < a ? hi : a; };
 
 /**
  * Hybrid CONV_2D: the input image is quantized per batch item. Distinct per-channel scales →
@@ -135,7 +137,7 @@ export function conv2dHybridReference(g: ConvGeometry, p: HybridParams, input: F
       const ws = scaleOf(p.weightScales, oc);
       let v = perChannel ? f32(f32(f32(acc) * ws) * q.scale) : f32(f32(acc) * f32(q.scale * ws));
       if (p.bias) v = f32(v + p.bias[oc]!);
-      out[outIdx(g, b, oy, ox, oc)] = clampF(v, p.activationMin, p.activationMax);
+      out[outIdx(g, b, oy, ox, oc)] = clampTflite(v, p.activationMin, p.activationMax);
     }
   }
   return out;
@@ -156,7 +158,7 @@ export function depthwiseConv2dHybridReference(g: DepthwiseGeometry, p: HybridPa
         });
         let v = f32(f32(acc) * f32(scaleOf(p.weightScales, oc) * q.scale));
         if (p.bias) v = f32(v + p.bias[oc]!);
-        out[outIdx(g, b, oy, ox, oc)] = clampF(v, p.activationMin, p.activationMax);
+        out[outIdx(g, b, oy, ox, oc)] = clampTflite(v, p.activationMin, p.activationMax);
       }
     }
   }
@@ -181,7 +183,7 @@ export function fullyConnectedHybridReference(g: FcGeometry, p: HybridParams, in
       dot -= rowSum * q.zeroPoint; // int32 row-sum correction (current MatrixBatchVectorMultiplyAccumulate)
       const scale = f32(q.scale * scaleOf(p.weightScales, o));
       const v = f32((p.bias ? p.bias[o]! : 0) + f32(f32(dot) * scale));
-      out[b * g.outFeatures + o] = clampF(v, p.activationMin, p.activationMax);
+      out[b * g.outFeatures + o] = clampTflite(v, p.activationMin, p.activationMax);
     }
   }
   return out;
