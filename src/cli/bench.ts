@@ -137,6 +137,7 @@ export async function run(args: string[]): Promise<number> {
     }
     const total = report.layers.reduce((a, l) => a + l.p50_ms, 0);
     console.log(`${''.padStart(4)}  ${'sum of op p50s'.padEnd(36)}${report.layers.reduce((a, l) => a + l.macs, 0).toLocaleString('en-US').padStart(11)}${total.toFixed(4).padStart(10)}`);
+    console.log('MACs are the direct computation\'s; 3×3 stride-1 and 2s×2s stride-s int8 convs run as Winograd (fewer multiplies) in SIMD builds.');
   }
   return 0;
 }
