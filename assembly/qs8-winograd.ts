@@ -78,50 +78,6 @@ function input_tiles(input: usize, inH: i32, inW: i32, inC: i32, tilesH: i32, ti
   }
 }
 
-@inline
-function output_tiles(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, chan: usize,
-  out: usize, outH: i32, outW: i32, outZp: i32, outMin: i32, outMax: i32, flags: i32, mode: i32): void {
-  const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax), half = requantize_round_q31();
-  const tiles = tilesH * tilesW;
-  const posStride = <usize>(tiles * np) << 2;
-  const npu = <usize>np;
-  for (let c = 0; c < n; c += 4) {
-    const bp = chan + (<usize>c << 2);
-    const bias = v128.load(bp), mult = v128.load(bp + (npu << 2)), rexp = v128.load(bp + npu * 12);
-    const lmul = flags & REQUANT_LEFT_SHIFT ? v128.load(bp + (npu << 3)) : mult;
-    const rnone = flags & REQUANT_NO_RIGHT_SHIFT ? v128.load(bp + (npu << 4)) : mult;
-    const nrem = n - c;
-    for (let ty = 0; ty < tilesH; ty++) {
-      for (let tx = 0; tx < tilesW; tx++) {
-        let p = mbuf + (<usize>((ty * tilesW + tx) * np + c) << 2);
-        const m00 = v128.load(p); p += posStride; const m01 = v128.load(p); p += posStride;
-        const m02 = v128.load(p); p += posStride; const m03 = v128.load(p); p += posStride;
-        const m10 = v128.load(p); p += posStride; const m11 = v128.load(p); p += posStride;
-        const m12 = v128.load(p); p += posStride; const m13 = v128.load(p); p += posStride;
-        const m20 = v128.load(p); p += posStride; const m21 = v128.load(p); p += posStride;
-        const m22 = v128.load(p); p += posStride; const m23 = v128.load(p); p += posStride;
-        const m30 = v128.load(p); p += posStride; const m31 = v128.load(p); p += posStride;
-        const m32 = v128.load(p); p += posStride; const m33 = v128.load(p);
-        // Aᵀ down the columns, then along the rows.
-        const r00 = i32x4.add(i32x4.add(m00, m10), m20), r01 = i32x4.add(i32x4.add(m01, m11), m21);
-        const r02 = i32x4.add(i32x4.add(m02, m12), m22), r03 = i32x4.add(i32x4.add(m03, m13), m23);
-        const r10 = i32x4.sub(i32x4.sub(m10, m20), m30), r11 = i32x4.sub(i32x4.sub(m11, m21), m31);
-        const r12 = i32x4.sub(i32x4.sub(m12, m22), m32), r13 = i32x4.sub(i32x4.sub(m13, m23), m33);
-        const oy = ty * 2, ox = tx * 2;
-        // Exactly 4·Σ w·(x − zp): the shift is a division without remainder.
-        store_px(out, outH, outW, n, oy, ox, c, nrem, i32x4.shr_s(i32x4.add(i32x4.add(r00, r01), r02), 2),
-          bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags, mode);
-        store_px(out, outH, outW, n, oy, ox + 1, c, nrem, i32x4.shr_s(i32x4.sub(i32x4.sub(r01, r02), r03), 2),
-          bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags, mode);
-        store_px(out, outH, outW, n, oy + 1, ox, c, nrem, i32x4.shr_s(i32x4.add(i32x4.add(r10, r11), r12), 2),
-          bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags, mode);
-        store_px(out, outH, outW, n, oy + 1, ox + 1, c, nrem, i32x4.shr_s(i32x4.sub(i32x4.sub(r11, r12), r13), 2),
-          bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags, mode);
-      }
-    }
-  }
-}
-
 /** Requantizes the 4 channels of one output pixel and stores them (pixels past an odd edge are skipped). */
 @inline
 function store_px(out: usize, outH: i32, outW: i32, n: i32, oy: i32, ox: i32, c: i32, nrem: i32, acc: v128,
@@ -142,16 +98,8 @@ function store_px(out: usize, outH: i32, outW: i32, n: i32, oy: i32, ox: i32, c:
 /** Output transform Aᵀ·M·A of every tile, ÷4, + bias; mode 0: requantized int8 NHWC output, mode 1: int32 (hybrid ops). */
 export function qs8_wino2x2_output(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, chan: usize,
   out: usize, outH: i32, outW: i32, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32): void {
-  if (!ASC_FEATURE_SIMD) {
-    unreachable();
-  } else if (mode == 1) {
-    output_tiles(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, 0, 0, 0, 0, 1);
-  } else if (flags & (REQUANT_LEFT_SHIFT | REQUANT_NO_RIGHT_SHIFT)) {
-    output_tiles(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, flags, 0);
-  } else {
-    // Constant 0 for the usual layer lets the optimizer drop the left-shift and no-right-shift selects.
-    output_tiles(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, 0, 0);
-  }
+  if (ASC_FEATURE_SIMD) output_variants(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, mode, flags, true);
+  else unreachable();
 }
 
 /** Input transform for 2s×2s / stride s: V = Bᵀ·d·B of every 3×3 tile of S (stride 2 in S), 8 channels at a time. */
@@ -211,9 +159,30 @@ function input_tiles_k2(input: usize, inH: i32, inW: i32, inC: i32, stride: i32,
   }
 }
 
+/** Output transform Aᵀ·M·A (F(2×2, 2×2)) of every tile, + bias; mode 0: requantized int8 NHWC, mode 1: int32. */
+export function qs8_wino2x2k2_output(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, chan: usize,
+  out: usize, outH: i32, outW: i32, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32): void {
+  if (ASC_FEATURE_SIMD) output_variants(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, mode, flags, false);
+  else unreachable();
+}
+
+/** Compile-time variants: int32 output, general requantization, and flags 0 (drops the left-shift / e = 0 selects). */
 @inline
-function output_tiles_k2(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, chan: usize,
-  out: usize, outH: i32, outW: i32, outZp: i32, outMin: i32, outMax: i32, flags: i32, mode: i32): void {
+function output_variants(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, chan: usize,
+  out: usize, outH: i32, outW: i32, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32, f23: bool): void {
+  if (mode == 1) {
+    output_tiles(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, 0, 0, 0, 0, 1, f23);
+  } else if (flags & (REQUANT_LEFT_SHIFT | REQUANT_NO_RIGHT_SHIFT)) {
+    output_tiles(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, flags, 0, f23);
+  } else {
+    output_tiles(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, 0, 0, f23);
+  }
+}
+
+/** Aᵀ·M·A for F(2×2, 3×3) (16 positions, then ÷4) or F(2×2, 2×2) (9 positions), 4 channels at a time. */
+@inline
+function output_tiles(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, chan: usize,
+  out: usize, outH: i32, outW: i32, outZp: i32, outMin: i32, outMax: i32, flags: i32, mode: i32, f23: bool): void {
   const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax), half = requantize_round_q31();
   const tiles = tilesH * tilesW;
   const posStride = <usize>(tiles * np) << 2;
@@ -227,33 +196,44 @@ function output_tiles_k2(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32,
     for (let ty = 0; ty < tilesH; ty++) {
       for (let tx = 0; tx < tilesW; tx++) {
         let p = mbuf + (<usize>((ty * tilesW + tx) * np + c) << 2);
-        const m00 = v128.load(p); p += posStride; const m01 = v128.load(p); p += posStride;
-        const m02 = v128.load(p); p += posStride; const m10 = v128.load(p); p += posStride;
-        const m11 = v128.load(p); p += posStride; const m12 = v128.load(p); p += posStride;
-        const m20 = v128.load(p); p += posStride; const m21 = v128.load(p); p += posStride;
-        const m22 = v128.load(p);
-        const r00 = i32x4.add(m00, m10), r01 = i32x4.add(m01, m11), r02 = i32x4.add(m02, m12);
-        const r10 = i32x4.add(m10, m20), r11 = i32x4.add(m11, m21), r12 = i32x4.add(m12, m22);
+        let y00: v128, y01: v128, y10: v128, y11: v128;
+        if (f23) {
+          const m00 = v128.load(p); p += posStride; const m01 = v128.load(p); p += posStride;
+          const m02 = v128.load(p); p += posStride; const m03 = v128.load(p); p += posStride;
+          const m10 = v128.load(p); p += posStride; const m11 = v128.load(p); p += posStride;
+          const m12 = v128.load(p); p += posStride; const m13 = v128.load(p); p += posStride;
+          const m20 = v128.load(p); p += posStride; const m21 = v128.load(p); p += posStride;
+          const m22 = v128.load(p); p += posStride; const m23 = v128.load(p); p += posStride;
+          const m30 = v128.load(p); p += posStride; const m31 = v128.load(p); p += posStride;
+          const m32 = v128.load(p); p += posStride; const m33 = v128.load(p);
+          // Aᵀ = [1 1 1 0; 0 1 −1 −1] down the columns, then along the rows.
+          const r00 = i32x4.add(i32x4.add(m00, m10), m20), r01 = i32x4.add(i32x4.add(m01, m11), m21);
+          const r02 = i32x4.add(i32x4.add(m02, m12), m22), r03 = i32x4.add(i32x4.add(m03, m13), m23);
+          const r10 = i32x4.sub(i32x4.sub(m10, m20), m30), r11 = i32x4.sub(i32x4.sub(m11, m21), m31);
+          const r12 = i32x4.sub(i32x4.sub(m12, m22), m32), r13 = i32x4.sub(i32x4.sub(m13, m23), m33);
+          // Exactly 4·Σ w·(x − zp): the shift is a division without remainder.
+          y00 = i32x4.shr_s(i32x4.add(i32x4.add(r00, r01), r02), 2);
+          y01 = i32x4.shr_s(i32x4.sub(i32x4.sub(r01, r02), r03), 2);
+          y10 = i32x4.shr_s(i32x4.add(i32x4.add(r10, r11), r12), 2);
+          y11 = i32x4.shr_s(i32x4.sub(i32x4.sub(r11, r12), r13), 2);
+        } else {
+          const m00 = v128.load(p); p += posStride; const m01 = v128.load(p); p += posStride;
+          const m02 = v128.load(p); p += posStride; const m10 = v128.load(p); p += posStride;
+          const m11 = v128.load(p); p += posStride; const m12 = v128.load(p); p += posStride;
+          const m20 = v128.load(p); p += posStride; const m21 = v128.load(p); p += posStride;
+          const m22 = v128.load(p);
+          // Aᵀ = [1 1 0; 0 1 1].
+          const r00 = i32x4.add(m00, m10), r01 = i32x4.add(m01, m11), r02 = i32x4.add(m02, m12);
+          const r10 = i32x4.add(m10, m20), r11 = i32x4.add(m11, m21), r12 = i32x4.add(m12, m22);
+          y00 = i32x4.add(r00, r01); y01 = i32x4.add(r01, r02);
+          y10 = i32x4.add(r10, r11); y11 = i32x4.add(r11, r12);
+        }
         const oy = ty * 2, ox = tx * 2;
-        store_px(out, outH, outW, n, oy, ox, c, nrem, i32x4.add(r00, r01), bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags, mode);
-        store_px(out, outH, outW, n, oy, ox + 1, c, nrem, i32x4.add(r01, r02), bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags, mode);
-        store_px(out, outH, outW, n, oy + 1, ox, c, nrem, i32x4.add(r10, r11), bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags, mode);
-        store_px(out, outH, outW, n, oy + 1, ox + 1, c, nrem, i32x4.add(r11, r12), bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags, mode);
+        store_px(out, outH, outW, n, oy, ox, c, nrem, y00, bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags, mode);
+        store_px(out, outH, outW, n, oy, ox + 1, c, nrem, y01, bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags, mode);
+        store_px(out, outH, outW, n, oy + 1, ox, c, nrem, y10, bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags, mode);
+        store_px(out, outH, outW, n, oy + 1, ox + 1, c, nrem, y11, bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags, mode);
       }
     }
-  }
-}
-
-/** Output transform Aᵀ·M·A (F(2×2, 2×2)) of every tile, + bias; mode 0: requantized int8 NHWC, mode 1: int32. */
-export function qs8_wino2x2k2_output(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, chan: usize,
-  out: usize, outH: i32, outW: i32, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32): void {
-  if (!ASC_FEATURE_SIMD) {
-    unreachable();
-  } else if (mode == 1) {
-    output_tiles_k2(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, 0, 0, 0, 0, 1);
-  } else if (flags & (REQUANT_LEFT_SHIFT | REQUANT_NO_RIGHT_SHIFT)) {
-    output_tiles_k2(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, flags, 0);
-  } else {
-    output_tiles_k2(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, 0, 0);
   }
 }
