@@ -250,7 +250,7 @@ export function f32_im2col(input: usize, inH: i32, inW: i32, inC: i32, outH: i32
  * bytes). One stream rather than two planes kp apart: with the planes apart, FC1 ran 25 % slower with cold
  * caches (Node 24). Entries k..kp-1 are 0 (their weights are 0 too).
  */
-export function qs8_pack_u4_planes(input: usize, k: i32, kp: i32, dst: usize): void {
+export function qs8_pack_u4_halves(input: usize, k: i32, kp: i32, dst: usize): void {
   let j = 0;
   if (ASC_FEATURE_SIMD) {
     const flip = i8x16.splat(-128), low4 = i8x16.splat(15);

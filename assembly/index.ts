@@ -1,7 +1,7 @@
 // One source, three builds (scalar / simd / relaxed-simd): ASC_FEATURE_* constants pick code paths
 // at compile time, so every build exports the same names.
 export { build_id, heap_base, relaxed_dot_probe, qs8_mac_peak, qs8_mac_peak_macs_per_iter } from './probe';
-export { qs8_im2col_i16, qs8_im2col_u8, qs8_pack_u4_planes, f32_im2col } from './im2col';
+export { qs8_im2col_i16, qs8_im2col_u8, qs8_pack_u4_halves, f32_im2col } from './im2col';
 export { qs8_gemm, qs8_gemm_relaxed } from './qs8-gemm';
 export { qs8_gemv, qs8_gemv_relaxed, qs8_gemv_u4 } from './qs8-gemv';
 export { qs8_dwconv } from './qs8-dwconv';

@@ -1,7 +1,8 @@
 // Batch-1 int8 GEMV for fully-connected layers: y[r] = requant(Σ_k W[r][k]·x[k] + bias[r]).
 // W stays int8 (half the bytes of i16: FC1 is bandwidth-bound), packed as one sequential stream
 // (src/kernels/pack.ts packGemvR4K16): groups of 4 rows, 16 k at a time, [np/4][kp/16][4][16],
-// kp % 16 == 0, rows ≥ n zero. x: dot16/scalar — i16 (x - zp) of length kp; relaxed — u8/i8 of length kp.
+// kp % 16 == 0, rows ≥ n zero. x: dot16/scalar — i16 (x - zp) of length kp; relaxed — u8/i8 of length kp;
+// u4 — the 4-bit halves of x + 128, 2·kp bytes (qs8_pack_u4_halves).
 // chan: channel-parameter block (requantize.ts). mode 0: int8 out; mode 1: int32 (acc + bias) out.
 import { requantize_i32x4, requantize_round_q31, requantize_float_i32x4, requantize_scalar, requantize_float_scalar, clamp_i32, REQUANT_FLOAT } from './requantize';
 import { store_i32x4_partial } from './store';
@@ -80,13 +81,13 @@ function qs8_gemv_4x16__wasmrelaxed_dot(x: usize, kp: i32, w: usize, n: i32, cha
 }
 
 /**
- * 4 rows per step with i16x8.relaxed_dot_i8x16_i7x16_s on the 4-bit planes of u = x + 128 (qs8_pack_u4_planes):
+ * 4 rows per step with i16x8.relaxed_dot_i8x16_i7x16_s on the 4-bit halves of u = x + 128 (qs8_pack_u4_halves):
  * Σ w·u = Σ w·lo + 16·Σ w·hi. The second operand stays in [0, 15], inside the range where the relaxed dot is
  * specified, so this is exact on every engine — unlike feeding full-range bytes, which x86 engines without
  * VNNI lower to saturating pmaddubsw. Each pair sum is at most 2·128·15 = 3 840 in magnitude, so eight 16-k
  * steps accumulate in i16 (≤ 30 720) before widening. Against dot16 it saves the sign extension of every
  * weight (measured FC1 4096→512 on Node 24: 56 µs vs 71 µs).
- * x: the halves from qs8_pack_u4_planes, 32 bytes per 16 k (low half then high half), kp % 16 == 0.
+ * x: the halves from qs8_pack_u4_halves, 32 bytes per 16 k (low half then high half), kp % 16 == 0.
  */
 function qs8_gemv_4x16__wasmrelaxed_u4dot(x: usize, kp: i32, w: usize, n: i32, chan: usize, np: i32,
   out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32): void {
@@ -163,7 +164,7 @@ export function qs8_gemv(x: usize, kp: i32, w: usize, n: i32, chan: usize, np: i
   else qs8_gemv_4x1__scalar(x, kp, w, n, chan, np, out, outZp, outMin, outMax, mode, flags);
 }
 
-/** int8 GEMV over 4-bit activation planes with the relaxed i16 dot; traps in builds without relaxed SIMD. */
+/** int8 GEMV over the 4-bit halves of the activations with the relaxed i16 dot; traps in builds without relaxed SIMD. */
 export function qs8_gemv_u4(x: usize, kp: i32, w: usize, n: i32, chan: usize, np: i32,
   out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32): void {
   if (ASC_FEATURE_RELAXED_SIMD) qs8_gemv_4x16__wasmrelaxed_u4dot(x, kp, w, n, chan, np, out, outZp, outMin, outMax, mode, flags);

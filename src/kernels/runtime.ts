@@ -28,7 +28,7 @@ export interface KernelRuntimeEx extends KernelRuntime {
   readonly dotMode: RelaxedDotMode;
   /**
    * The batch-1 FULLY_CONNECTED kernel: scalar, dot16, relaxed dot on full-range bytes (dotMode ≠ none), or
-   * relaxed i16 dot on 4-bit activation planes (relaxed build where full-range bytes are not exact).
+   * relaxed i16 dot on the 4-bit halves of the activations (relaxed build where full-range bytes are not exact).
    */
   readonly gemvKernel: GemvKernel;
   /** Raw kernel exports (benchmarks and tests). */
@@ -143,7 +143,7 @@ class Runtime implements KernelRuntimeEx {
       return {
         xBytes: 2 * kp,
         fold: (zp: number) => zp + 128,
-        pack: (input: number, _zp: number, xPtr: number) => kx.qs8_pack_u4_planes(input, k, kp, xPtr),
+        pack: (input: number, _zp: number, xPtr: number) => kx.qs8_pack_u4_halves(input, k, kp, xPtr),
         gemv: kx.qs8_gemv_u4,
       };
     }
@@ -536,16 +536,11 @@ function padI32(a: Int32Array, n: number): Int32Array {
 }
 
 /**
- * Verifies on an instance that the relaxed GEMM and GEMV, fed the `mode` activation encoding, give exact
- * int32 results for full-range operands (incl. −128 and 127 on both sides). Any mismatch → not used.
+ * Operands for the start-up checks: weights [n][kk] and activations [m][kk] over the full int8 range (−128 and 127
+ * placed periodically, LCG values between), and expected[r][c] = Σ w[c]·(x[r] − zp).
  */
-function verifyRelaxedKernels(k: KernelExports, mode: RelaxedDotMode): boolean {
-  const heap = new BumpAllocator(k.memory, k.heap_base());
-  const put = (a: ArrayBufferView | ArrayBuffer): number => heap.place(a);
-  let seed = 12345;
+function fullRangeOperands(m: number, n: number, kk: number, zp: number, seed: number) {
   const rnd = () => (((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 16) << 24) >> 24;
-  const m = 5, n = 11, kk = 37, zp = -3;
-  const flip = mode === 'usdot' ? 0x80 : 0, offset = mode === 'usdot' ? zp + 128 : zp;
   const w = new Int8Array(n * kk).map((_, i) => (i % 7 === 0 ? -128 : i % 5 === 0 ? 127 : rnd()));
   const x = new Int8Array(m * kk).map((_, i) => (i % 3 === 0 ? -128 : i % 4 === 0 ? 127 : rnd()));
   const expected = new Int32Array(m * n);
@@ -554,6 +549,19 @@ function verifyRelaxedKernels(k: KernelExports, mode: RelaxedDotMode): boolean {
     for (let i = 0; i < kk; i++) s += w[c * kk + i]! * (x[r * kk + i]! - zp);
     expected[r * n + c] = s;
   }
+  return { w, x, expected };
+}
+
+/**
+ * Verifies on an instance that the relaxed GEMM and GEMV, fed the `mode` activation encoding, give exact
+ * int32 results for full-range operands (incl. −128 and 127 on both sides). Any mismatch → not used.
+ */
+function verifyRelaxedKernels(k: KernelExports, mode: RelaxedDotMode): boolean {
+  const heap = new BumpAllocator(k.memory, k.heap_base());
+  const put = (a: ArrayBufferView | ArrayBuffer): number => heap.place(a);
+  const m = 5, n = 11, kk = 37, zp = -3;
+  const flip = mode === 'usdot' ? 0x80 : 0, offset = mode === 'usdot' ? zp + 128 : zp;
+  const { w, x, expected } = fullRangeOperands(m, n, kk, zp, 12345);
   const np = roundUp(n, 8);
   const chan = put(channelParamBlock(np, foldedBias(null, n, offset, w, kk), null));
   const xPtr = put(x);
@@ -581,28 +589,21 @@ function verifyRelaxedKernels(k: KernelExports, mode: RelaxedDotMode): boolean {
 }
 
 /**
- * Verifies the 4-bit-plane GEMV (qs8_gemv_u4) against Σ w·(x − zp) on full-range operands, K over several
+ * Verifies the 4-bit-half GEMV (qs8_gemv_u4) against Σ w·(x − zp) on full-range operands, K over several
  * i16 flush blocks and a K tail. In-range relaxed dot is specified exactly, but Node 20's Liftoff is known to
  * get relaxed dot wrong, so this is proven on a real instance too.
  */
 function verifyU4Gemv(k: KernelExports): boolean {
   const heap = new BumpAllocator(k.memory, k.heap_base());
-  let seed = 777;
-  const rnd = () => (((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 16) << 24) >> 24;
   const n = 9, kk = 300, zp = 5, kp = roundUp(kk, 16), np = roundUp(n, 8);
-  const w = new Int8Array(n * kk).map((_, i) => (i % 7 === 0 ? -128 : i % 5 === 0 ? 127 : rnd()));
-  const x = new Int8Array(kk).map((_, i) => (i % 3 === 0 ? 127 : i % 4 === 0 ? -128 : rnd()));
+  const { w, x, expected } = fullRangeOperands(1, n, kk, zp, 777);
   const chan = heap.place(channelParamBlock(np, foldedBias(null, n, zp + 128, w, kk), null));
   const wPtr = heap.place(packGemvR4K16(w, n, kk, kp, np));
-  const xPtr = heap.place(x), planes = heap.alloc(2 * kp), yPtr = heap.alloc(np * 4);
-  k.qs8_pack_u4_planes(xPtr, kk, kp, planes);
-  k.qs8_gemv_u4(planes, kp, wPtr, n, chan, np, yPtr, 0, 0, 0, 1, 0);
+  const xPtr = heap.place(x), halves = heap.alloc(2 * kp), yPtr = heap.alloc(np * 4);
+  k.qs8_pack_u4_halves(xPtr, kk, kp, halves);
+  k.qs8_gemv_u4(halves, kp, wPtr, n, chan, np, yPtr, 0, 0, 0, 1, 0);
   const y = new Int32Array(k.memory.buffer, yPtr, n);
-  for (let c = 0; c < n; c++) {
-    let s = 0;
-    for (let i = 0; i < kk; i++) s += w[c * kk + i]! * (x[i]! - zp);
-    if (y[c] !== s) return false;
-  }
+  for (let c = 0; c < n; c++) if (y[c] !== expected[c]) return false;
   return true;
 }
 

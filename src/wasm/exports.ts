@@ -13,7 +13,7 @@ export interface KernelExports {
   qs8_im2col_u8(input: number, inH: number, inW: number, inC: number, outH: number, outW: number,
     kH: number, kW: number, strideH: number, strideW: number, dilH: number, dilW: number,
     padTop: number, padLeft: number, zp: number, flip: number, a: number, kp: number): void;
-  qs8_pack_u4_planes(input: number, k: number, kp: number, dst: number): void;
+  qs8_pack_u4_halves(input: number, k: number, kp: number, dst: number): void;
   f32_im2col(input: number, inH: number, inW: number, inC: number, outH: number, outW: number,
     kH: number, kW: number, strideH: number, strideW: number, dilH: number, dilW: number,
     padTop: number, padLeft: number, a: number): void;

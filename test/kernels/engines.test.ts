@@ -40,7 +40,7 @@ describe('relaxed build on other engines', () => {
     expect(r.probe.inRangeExact).toBe(true);
     // On an AVX-VNNI CPU V8 13.6 emits vpdpbusd: unsigned second operand, no saturation.
     expect(['usdot', 'sdot', 'none']).toContain(r.dotMode);
-    // Full-range relaxed dot where exact, else the 4-bit-plane GEMV (in-range relaxed dot is exact everywhere).
+    // Full-range relaxed dot where exact, else the 4-bit-half GEMV (in-range relaxed dot is exact everywhere).
     expect(r.gemvKernel).toBe(r.dotMode === 'none' ? 'relaxed-u4' : 'relaxed-dot');
     console.log(`Node 24 relaxed: dotMode=${r.dotMode}, gemv ${r.gemvKernel}, ${r.cases} cases (${r.extremeCases} int8 full-range), digest ${r.int8Digest}`);
     expect(r.int8Digest).toBe(await scalarDigest);

@@ -50,7 +50,7 @@ describe.runIf(features.relaxedSimd)('relaxed kernels on in-range activations', 
     expect(checked).toBe(40);
   });
 
-  it('4-bit-plane GEMV (qs8_gemv_u4) equals Σ w·(x − zp) at the i16 accumulation bound and on random shapes', async () => {
+  it('4-bit-half GEMV (qs8_gemv_u4) equals Σ w·(x − zp) at the i16 accumulation bound and on random shapes', async () => {
     const k = await instantiateBuild('relaxed');
     const r = rng(9);
     const cases: Array<{ n: number; kk: number; w: () => number; x: () => number; zp: number }> = [
@@ -76,9 +76,9 @@ describe.runIf(features.relaxedSimd)('relaxed kernels on in-range activations', 
       }
       const chan = heap.place(channelParamBlock(np, bias, null));
       const wPtr = heap.place(packGemvR4K16(w, c.n, c.kk, kp, np)), xPtr = heap.place(x);
-      const planes = heap.alloc(2 * kp), yPtr = heap.alloc(np * 4);
-      k.qs8_pack_u4_planes(xPtr, c.kk, kp, planes);
-      k.qs8_gemv_u4(planes, kp, wPtr, c.n, chan, np, yPtr, 0, 0, 0, 1, 0);
+      const halves = heap.alloc(2 * kp), yPtr = heap.alloc(np * 4);
+      k.qs8_pack_u4_halves(xPtr, c.kk, kp, halves);
+      k.qs8_gemv_u4(halves, kp, wPtr, c.n, chan, np, yPtr, 0, 0, 0, 1, 0);
       const want = Array.from({ length: c.n }, (_, o) => {
         let s = 0;
         for (let j = 0; j < c.kk; j++) s += w[o * c.kk + j]! * (x[j]! - c.zp);
