@@ -410,6 +410,7 @@ class Runtime implements KernelRuntimeEx {
   fullyConnectedHybrid(geom: FcGeometry, params: HybridParams): PreparedOp {
     checkFc(geom, params.weights.length);
     checkHybrid(params, geom.outFeatures);
+    if (geom.batch > 1) return this.fullyConnectedHybridGemm(geom, params);
     const n = geom.outFeatures, k = geom.inFeatures, kp = roundUp(k, 16), np = roundUp(n, 8);
     const wPtr = this.place(packGemvR4K16(params.weights, n, k, kp, np));
     const h = this.hybridCommon(n, np, params, k);
@@ -431,6 +432,44 @@ class Runtime implements KernelRuntimeEx {
           gemv(xPtr, kp, wPtr, n, h.chan, np, accPtr, 0, 0, 0, 1, 0);
           this.kernels.hybrid_epilogue(accPtr, 1, n, h.rowsumPtr, fold(zp), zp, sf, h.wscalePtr, 2, h.biasPtr,
             lo, hi, outputPtr + b * n * 4);
+        }
+      },
+    };
+  }
+
+  /**
+   * Several rows (batched models): each row quantized with its own scale (and zero point), then one GEMM over
+   * the weights for all rows instead of a GEMV per row, and the per-row float epilogue. The int32 sums equal
+   * the GEMV's, so results are identical.
+   */
+  private fullyConnectedHybridGemm(geom: FcGeometry, params: HybridParams): PreparedOp {
+    const rows = geom.batch, n = geom.outFeatures, k = geom.inFeatures;
+    const g = this.packConvGemm({ ...fcRowGeometry(k), inH: rows, outH: rows, outC: n }, params.weights);
+    const h = this.hybridCommon(n, g.np, params, k);
+    const rowBytes = g.kp * (this.relaxed ? 1 : 2);
+    // Scratch: one quantized row | im2col rows | int32 accumulators.
+    const aOff = roundUp(k, 16), accOff = aOff + g.aBytes;
+    this.claimScratch(accOff + rows * n * 4);
+    const quantize = this.quantizer(params.asymmetricQuantizeInputs);
+    const asym = params.asymmetricQuantizeInputs;
+    const packRow = this.im2colFor(fcRowGeometry(k));
+    const gemm = this.gemm();
+    const scales = new Float64Array(rows), zeroPoints = new Int32Array(rows);
+    const { activationMin: lo, activationMax: hi } = params;
+    return {
+      run: (inputPtr: number, outputPtr: number) => {
+        const qPtr = this.scratchPtr(), aPtr = qPtr + aOff, accPtr = qPtr + accOff;
+        for (let r = 0; r < rows; r++) {
+          scales[r] = quantize(inputPtr + r * k * 4, k, qPtr);
+          zeroPoints[r] = asym ? this.kernels.quantize_last_zero_point() : 0;
+          packRow(qPtr, zeroPoints[r]!, aPtr + r * rowBytes, g.kp);
+        }
+        gemm(aPtr, g.kp, rows, g.bPtr, n, h.chan, g.np, accPtr, n * 4, 0, 0, 0, 1, 0);
+        for (let r = 0; r < rows; r++) {
+          const zp = zeroPoints[r]!;
+          // dot16 rows hold q − zp; the relaxed GEMM multiplies the stored offset, folded back here.
+          this.kernels.hybrid_epilogue(accPtr + r * n * 4, 1, n, h.rowsumPtr, this.relaxed ? this.foldOffset(zp) : 0, zp,
+            scales[r]!, h.wscalePtr, 2, h.biasPtr, lo, hi, outputPtr + r * n * 4);
         }
       },
     };
