@@ -113,6 +113,76 @@ export function f32_gemm(a: usize, k: i32, m: i32, b: usize, n: i32, bias: usize
   else f32_gemm_1x8__scalar(a, k, m, b, n, bias, actMin, actMax, c);
 }
 
+@inline
+function hsum_f32(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+/** The GEMV's scalar tail (k not a multiple of 4) for one output. */
+@inline
+function f32_tail(s: f32, x: usize, w: usize, k4: i32, k: i32): f32 {
+  for (let kk = k4; kk < k; kk++) s += load<f32>(w + (<usize>kk << 2)) * load<f32>(x + (<usize>kk << 2));
+  return s;
+}
+
+@inline
+function f32_store_cols_4(out: usize, x: usize, w0: usize, stride: usize, k4: i32, k: i32, bias: usize,
+  s0: f32, s1: f32, s2: f32, s3: f32, actMin: f32, actMax: f32, cnt: i32): void {
+  store<f32>(out, clampf(f32_tail(s0, x, w0, k4, k) + load<f32>(bias), actMin, actMax));
+  if (cnt > 1) store<f32>(out, clampf(f32_tail(s1, x, w0 + stride, k4, k) + load<f32>(bias, 4), actMin, actMax), 4);
+  if (cnt > 2) store<f32>(out, clampf(f32_tail(s2, x, w0 + 2 * stride, k4, k) + load<f32>(bias, 8), actMin, actMax), 8);
+  if (cnt > 3) store<f32>(out, clampf(f32_tail(s3, x, w0 + 3 * stride, k4, k) + load<f32>(bias, 12), actMin, actMax), 12);
+}
+
+/**
+ * Several rows over the GEMV's weight layout with the GEMV's arithmetic for every output (four lane partial
+ * sums over k, reduced in lane order, then the scalar tail), so a batched float FC equals per-row GEMVs bit
+ * for bit, while each block of four weight rows is read once per two input rows instead of once per row.
+ * x: m rows of k f32 (row stride k·4 bytes); out: m rows of n f32.
+ */
+function f32_gemm_2x4c4__wasmsimd(x: usize, k: i32, m: i32, w: usize, kp: i32, n: i32, bias: usize,
+  actMin: f32, actMax: f32, out: usize): void {
+  const stride = <usize>kp << 2, xStride = <usize>k << 2, os = <usize>n << 2;
+  const k4 = k & ~3;
+  const kEnd = <usize>k4 << 2;
+  for (let r = 0; r < n; r += 4) {
+    const w0 = w + <usize>r * stride, w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride;
+    const cnt = min(4, n - r);
+    const bp = bias + (<usize>r << 2);
+    for (let mb = 0; mb < m; mb += 2) {
+      const x0 = x + <usize>mb * xStride;
+      const x1 = mb + 1 < m ? x0 + xStride : x0;
+      let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a02 = f32x4.splat(0), a03 = f32x4.splat(0);
+      let a10 = f32x4.splat(0), a11 = f32x4.splat(0), a12 = f32x4.splat(0), a13 = f32x4.splat(0);
+      for (let off: usize = 0; off < kEnd; off += 16) {
+        const v0 = v128.load(x0 + off), v1 = v128.load(x1 + off);
+        let wv = v128.load(w0 + off);
+        a00 = f32x4.add(a00, f32x4.mul(wv, v0)); a10 = f32x4.add(a10, f32x4.mul(wv, v1));
+        wv = v128.load(w1 + off);
+        a01 = f32x4.add(a01, f32x4.mul(wv, v0)); a11 = f32x4.add(a11, f32x4.mul(wv, v1));
+        wv = v128.load(w2 + off);
+        a02 = f32x4.add(a02, f32x4.mul(wv, v0)); a12 = f32x4.add(a12, f32x4.mul(wv, v1));
+        wv = v128.load(w3 + off);
+        a03 = f32x4.add(a03, f32x4.mul(wv, v0)); a13 = f32x4.add(a13, f32x4.mul(wv, v1));
+      }
+      // Second row first: when it aliases the first (m odd), the real row's values are stored last.
+      if (mb + 1 < m) {
+        f32_store_cols_4(out + <usize>(mb + 1) * os + (<usize>r << 2), x1, w0, stride, k4, k, bp,
+          hsum_f32(a10), hsum_f32(a11), hsum_f32(a12), hsum_f32(a13), actMin, actMax, cnt);
+      }
+      f32_store_cols_4(out + <usize>mb * os + (<usize>r << 2), x0, w0, stride, k4, k, bp,
+        hsum_f32(a00), hsum_f32(a01), hsum_f32(a02), hsum_f32(a03), actMin, actMax, cnt);
+    }
+  }
+}
+
+/** Float FC over several rows, identical to f32_gemv per row (the scalar build runs exactly that). */
+export function f32_gemm_c4(x: usize, k: i32, m: i32, w: usize, kp: i32, n: i32, bias: usize,
+  actMin: f32, actMax: f32, out: usize): void {
+  if (ASC_FEATURE_SIMD) f32_gemm_2x4c4__wasmsimd(x, k, m, w, kp, n, bias, actMin, actMax, out);
+  else for (let r = 0; r < m; r++) f32_gemv(x + <usize>r * (<usize>k << 2), k, kp, w, n, bias, actMin, actMax, out + <usize>r * (<usize>n << 2));
+}
+
 /**
  * Batch-1 float GEMV: y[r] = clamp(Σ_k W[r][k]·x[k] + bias[r]). W row-major [np][kp] (kp = k rounded up
  * to 4, np = n rounded up to 4, padding 0); x has k elements (the tail is handled scalar, never read past k).

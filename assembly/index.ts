@@ -7,4 +7,4 @@ export { qs8_gemv, qs8_gemv_relaxed, qs8_gemv_u4 } from './qs8-gemv';
 export { qs8_dwconv } from './qs8-dwconv';
 export { qs8_wino2x2_input, qs8_wino2x2_output, qs8_wino2x2k2_input, qs8_wino2x2k2_output } from './qs8-winograd';
 export { f32_quantize_symmetric, f32_quantize_asymmetric, f32_quantize_static, quantize_last_zero_point, hybrid_epilogue } from './quantize';
-export { f32_gemm, f32_gemv, f32_dwconv } from './f32-gemm';
+export { f32_gemm, f32_gemm_c4, f32_gemv, f32_dwconv } from './f32-gemm';

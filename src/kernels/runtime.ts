@@ -529,13 +529,11 @@ class Runtime implements KernelRuntimeEx {
     const wPtr = this.place(padRows(params.weights, n, k, kp, np));
     const biasPtr = this.placeF32Padded(params.bias, n, np);
     const { activationMin: lo, activationMax: hi } = params;
-    return {
-      run: (inputPtr: number, outputPtr: number) => {
-        for (let b = 0; b < geom.batch; b++) {
-          this.kernels.f32_gemv(inputPtr + b * k * 4, k, kp, wPtr, n, biasPtr, lo, hi, outputPtr + b * n * 4);
-        }
-      },
-    };
+    const kx = this.kernels;
+    // Several rows: the same sums per output as the GEMV (identical results), the weights read once per two rows.
+    return geom.batch > 1
+      ? { run: (inputPtr: number, outputPtr: number) => kx.f32_gemm_c4(inputPtr, k, geom.batch, wPtr, kp, n, biasPtr, lo, hi, outputPtr) }
+      : { run: (inputPtr: number, outputPtr: number) => kx.f32_gemv(inputPtr, k, kp, wPtr, n, biasPtr, lo, hi, outputPtr) };
   }
 
   // ---- activation quantization ----

@@ -52,6 +52,8 @@ export interface KernelExports {
     actMin: number, actMax: number, c: number): void;
   f32_gemv(x: number, k: number, kp: number, w: number, n: number, bias: number,
     actMin: number, actMax: number, out: number): void;
+  f32_gemm_c4(x: number, k: number, m: number, w: number, kp: number, n: number, bias: number,
+    actMin: number, actMax: number, out: number): void;
   f32_dwconv(input: number, inH: number, inW: number, inC: number, outH: number, outW: number,
     kH: number, kW: number, strideH: number, strideW: number, dilH: number, dilW: number,
     padTop: number, padLeft: number, mult: number, w: number, cp: number, bias: number,
