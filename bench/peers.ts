@@ -168,6 +168,10 @@ async function main() {
   if (!flag('--no-gameloop') && loopFile && want('i8x16')) {
     extra.gameLoop = await gameLoop(loopFile, bestBuild, frames);
     extra.batch = await batchRun(loopFile, bestBuild, frames);
+    // the same measurement for the other file kinds (their fully-connected layers batch too)
+    const others = (['dynamic-int8', 'float32'] as const).filter((d) => models.tflite[d]);
+    extra.batchOtherDtypes = [];
+    for (const d of others) (extra.batchOtherDtypes as unknown[]).push({ dtype: d, ...await batchRun(models.tflite[d]!, bestBuild, frames) });
   }
   if (!flag('--no-pool') && loopFile && want('i8x16')) extra.pool = await poolRun(loopFile, bestBuild);
 
@@ -267,7 +271,7 @@ async function batchRun(file: string, build: Build, frames: Float32Array[]) {
     // least-disturbed rounds: on a busy machine a 10–30 ms round is often preempted, which moves medians
     ratio_of_minimums: +(tB[0]! / t1[0]!).toFixed(3),
   };
-  console.log(`batch ${B} (i8x16 ${build} int8, ${rel(file)}): ${fmt(r.per_frame_p50_ms_batch32)} ms/frame vs ${fmt(r.per_frame_p50_ms_batch1)} ms/frame at batch 1 (ratio of p50s ${r.ratio}, of minimums ${r.ratio_of_minimums})`);
+  console.log(`batch ${B} (i8x16 ${build}, ${rel(file)}): ${fmt(r.per_frame_p50_ms_batch32)} ms/frame vs ${fmt(r.per_frame_p50_ms_batch1)} ms/frame at batch 1 (ratio of p50s ${r.ratio}, of minimums ${r.ratio_of_minimums})`);
   model.dispose();
   return r;
 }
