@@ -42,6 +42,25 @@ function store_tile_4x8(r0: usize, r1: usize, r2: usize, r3: usize,
   }
 }
 
+/** store_tile_4x8 for a single row (the GEMM's row remainder). */
+@inline
+function store_tile_1x8(r0: usize, c00: v128, c01: v128, chan: usize, np: usize, col: usize,
+  zp: v128, lo: v128, hi: v128, half: v128, nrem: i32, mode: i32, flags: i32): void {
+  const bp = chan + (col << 2);
+  c00 = i32x4.add(c00, v128.load(bp)); c01 = i32x4.add(c01, v128.load(bp, 16));
+  if (mode == 0 && (flags & REQUANT_FLOAT)) {
+    const fp = chan + np * 20 + (col << 3);
+    store_q8(r0, requantize_float_i32x4(c00, v128.load(fp), v128.load(fp, 16), zp, lo, hi),
+      requantize_float_i32x4(c01, v128.load(fp, 32), v128.load(fp, 48), zp, lo, hi), nrem);
+  } else if (mode == 0) {
+    const mp = bp + (np << 2), lp = bp + (np << 3), ep = bp + np * 12, np0 = bp + (np << 4);
+    store_q8(r0, requantize_i32x4(c00, v128.load(mp), v128.load(lp), v128.load(ep), v128.load(np0), zp, lo, hi, flags, half),
+      requantize_i32x4(c01, v128.load(mp, 16), v128.load(lp, 16), v128.load(ep, 16), v128.load(np0, 16), zp, lo, hi, flags, half), nrem);
+  } else {
+    store_i32_8(r0, c00, c01, nrem);
+  }
+}
+
 @inline
 function store_rows_q8(r0: usize, r1: usize, r2: usize, r3: usize,
   c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128,
@@ -87,10 +106,23 @@ function qs8_gemm_4x8c2__wasmsimd_dot16(a: usize, kp: i32, m: i32, b: usize, n: 
   const cs = <usize>cStride;
   const elem: usize = mode == 0 ? 1 : 4;
   const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax), half = requantize_round_q31();
+  // One or two leftover rows run one row at a time (≈ a third of a 4-row tile each); three share an aliased tile.
+  const mTiles = (m & 3) == 3 ? m : m & ~3;
   for (let nb = 0; nb < n; nb += 8) {
     const w0 = b + <usize>(nb >> 3) * blockBytes;
     const nrem = n - nb;
-    for (let mb = 0; mb < m; mb += 4) {
+    for (let mr = mTiles; mr < m; mr++) {
+      const p0 = a + <usize>mr * aStride;
+      let c00 = i32x4.splat(0), c01 = i32x4.splat(0);
+      let w = w0;
+      for (let p: usize = p0; p < p0 + kBytes; p += 4) {
+        const x0 = v128.load32_splat(p);
+        c00 = i32x4.add(c00, i32x4.dot_i16x8_s(x0, v128.load(w))); c01 = i32x4.add(c01, i32x4.dot_i16x8_s(x0, v128.load(w, 16)));
+        w += 32;
+      }
+      store_tile_1x8(c + <usize>mr * cs + <usize>nb * elem, c00, c01, chan, <usize>np, <usize>nb, zp, lo, hi, half, nrem, mode, flags);
+    }
+    for (let mb = 0; mb < mTiles; mb += 4) {
       const a0 = a + <usize>mb * aStride;
       let p1 = mb + 1 < m ? a0 + aStride : a0;
       let p2 = mb + 2 < m ? p1 + aStride : p1;
