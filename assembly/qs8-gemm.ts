@@ -356,6 +356,22 @@ export function qs8_gemm(a: usize, kp: i32, m: i32, b: usize, n: i32, chan: usiz
   }
 }
 
+/**
+ * `count` int32-output GEMMs over the c2 i16 layout, operands advanced by fixed steps (the positions of a
+ * Winograd transform), in one call; SIMD builds only.
+ */
+export function qs8_gemm_positions(count: i32, a: usize, aStep: usize, kp: i32, m: i32, b: usize, bStep: usize, n: i32,
+  chan: usize, np: i32, c: usize, cStep: usize, cStride: i32): void {
+  if (ASC_FEATURE_SIMD) {
+    for (let p = 0; p < count; p++) {
+      qs8_gemm_4x8c2__wasmsimd_dot16(a, kp, m, b, n, chan, np, c, cStride, 0, 0, 0, 1, 0);
+      a += aStep; b += bStep; c += cStep;
+    }
+  } else {
+    unreachable();
+  }
+}
+
 /** int8 GEMM over the c4 i8 layout with relaxed dot; traps in builds without relaxed SIMD. */
 export function qs8_gemm_relaxed(a: usize, kp: i32, m: i32, b: usize, n: i32, chan: usize, np: i32,
   c: usize, cStride: i32, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32): void {

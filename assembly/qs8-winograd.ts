@@ -166,8 +166,8 @@ export function qs8_wino2x2k2_output(mbuf: usize, tilesH: i32, tilesW: i32, n: i
   else unreachable();
 }
 
-/** Compile-time variants: int32 output, general requantization, and flags 0 (drops the left-shift / e = 0 selects). */
-@inline
+/** Compile-time variants: int32 output, general requantization, and flags 0 (drops the left-shift / e = 0 selects);
+ *  one function for both transforms (f23 is a run-time choice: a predictable branch per tile). */
 function output_variants(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, chan: usize,
   out: usize, outH: i32, outW: i32, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32, f23: bool): void {
   if (mode == 1) {
@@ -233,6 +233,166 @@ function output_tiles(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, ch
         store_px(out, outH, outW, n, oy, ox + 1, c, nrem, y01, bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags, mode);
         store_px(out, outH, outW, n, oy + 1, ox, c, nrem, y10, bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags, mode);
         store_px(out, outH, outW, n, oy + 1, ox + 1, c, nrem, y11, bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags, mode);
+      }
+    }
+  }
+}
+
+// ---- 6×6 input tiles: F(4×4, 3×3) for 3×3 stride 1 and F(5×5, 2×2) over the space-to-depth image ----
+//
+// Points 0, ±1, ±2, ∞. Bᵀ (6×6) is integral: |V| ≤ 10²·255 = 25 500 (i16). The filter transform uses the rows
+// G'' = [1 a a²] (or [1 a]) of the Lagrange basis scaled by f_a = Π(a − b) = 4, −6, −6, 24, 24: |U''| ≤ 7²·128
+// (3×3) or 3²·128 (2×2), i16. The scaling comes back in the output transform as Aᵀ' = 24·Aᵀ·diag(1/f) (integral:
+// 6, −4, −4, 1, 1, 24 times the powers of the points), so Aᵀ'·(Σ U''⊙V)·A' = 576·y with y = Σ w·(x − zp), the
+// direct convolution's sum. The GEMM sums and the transform run in wrapping i32 arithmetic: they can exceed
+// 2^31, but 576·y is known modulo 2^32, so (576·y) >>> 6 = 9·y mod 2^26 and y = that · 9⁻¹ mod 2^26, read as a
+// signed 26-bit number — exact whenever |y| < 2^25 (inC ≤ 112 for 3×3, s²·inC ≤ 256 for 2s×2s: runtime.ts).
+//   V: [36 positions][tiles][kp] i16 (position 6r + j), M: [36 positions][tiles][np] i32.
+
+/** First-pass results of the 6×6 transforms (36 vectors). */
+const WINO6_T = memory.data(36 * 16, 16);
+/** 9⁻¹ mod 2^26. */
+const INV9_MOD_2_26: i32 = 14913081;
+
+/** Bᵀ·[d0..d5] (i16x8 lanes) stored at out, out + step, … */
+@inline
+function bt6_store(d0: v128, d1: v128, d2: v128, d3: v128, d4: v128, d5: v128, out: usize, step: usize): void {
+  const d42 = i16x8.sub(d4, d2), d31 = i16x8.sub(d3, d1);
+  v128.store(out, i16x8.add(d42, i16x8.shl(i16x8.sub(d0, d2), 2)));
+  v128.store(out + step, i16x8.sub(i16x8.add(d3, d4), i16x8.shl(i16x8.add(d1, d2), 2)));
+  v128.store(out + 2 * step, i16x8.add(i16x8.sub(d4, d3), i16x8.shl(i16x8.sub(d1, d2), 2)));
+  v128.store(out + 3 * step, i16x8.add(d42, i16x8.shl(d31, 1)));
+  v128.store(out + 4 * step, i16x8.sub(d42, i16x8.shl(d31, 1)));
+  v128.store(out + 5 * step, i16x8.add(i16x8.sub(d5, d3), i16x8.shl(i16x8.sub(d1, d3), 2)));
+}
+
+/**
+ * Input transform V = Bᵀ·d·B of every 6×6 tile (tile step `step` in the stride-`stride` space-to-depth image,
+ * which is the image itself for stride 1), 8 channels at a time. inC % 8 == 0, kp = stride²·inC.
+ */
+export function qs8_wino6x6_input(input: usize, inH: i32, inW: i32, inC: i32, stride: i32, step: i32, tilesH: i32, tilesW: i32,
+  padTop: i32, padLeft: i32, zp: i32, v: usize): void {
+  if (ASC_FEATURE_SIMD) input_tiles6(input, inH, inW, inC, stride, step, tilesH, tilesW, padTop, padLeft, zp, v);
+  else unreachable();
+}
+
+function input_tiles6(input: usize, inH: i32, inW: i32, inC: i32, stride: i32, step: i32, tilesH: i32, tilesW: i32,
+  padTop: i32, padLeft: i32, zp: i32, v: usize): void {
+  const vzp = i16x8.splat(i16(zp));
+  const kp = stride * stride * inC;
+  const posStride = <usize>(tilesH * tilesW * kp) << 1;
+  const span = step * stride, s = stride;
+  for (let ty = 0; ty < tilesH; ty++) {
+    for (let tx = 0; tx < tilesW; tx++) {
+      const tileBase = v + (<usize>((ty * tilesW + tx) * kp) << 1);
+      for (let p = 0; p < stride; p++) {
+        const iy = ty * span + p - padTop;
+        for (let q = 0; q < stride; q++) {
+          const ix = tx * span + q - padLeft;
+          const kc0 = (p * stride + q) * inC;
+          for (let c = 0; c < inC; c += 8) {
+            // Down each column j of the tile, into WINO6_T[i][j].
+            for (let j = 0; j < 6; j++) {
+              const x = ix + s * j;
+              bt6_store(tap(input, inH, inW, inC, iy, x, c, vzp), tap(input, inH, inW, inC, iy + s, x, c, vzp),
+                tap(input, inH, inW, inC, iy + 2 * s, x, c, vzp), tap(input, inH, inW, inC, iy + 3 * s, x, c, vzp),
+                tap(input, inH, inW, inC, iy + 4 * s, x, c, vzp), tap(input, inH, inW, inC, iy + 5 * s, x, c, vzp),
+                WINO6_T + (<usize>j << 4), 96);
+            }
+            // Along each row i: position 6i + k.
+            const o = tileBase + (<usize>(kc0 + c) << 1);
+            for (let i: usize = 0; i < 6; i++) {
+              const t = WINO6_T + i * 96;
+              bt6_store(v128.load(t), v128.load(t, 16), v128.load(t, 32), v128.load(t, 48), v128.load(t, 64), v128.load(t, 80),
+                o + i * 6 * posStride, posStride);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Aᵀ'·[x0..x5] (i32x4 lanes, wrapping), m = 4 or 5 outputs stored at out, out + step, … */
+@inline
+function at6_store(x0: v128, x1: v128, x2: v128, x3: v128, x4: v128, x5: v128, out: usize, step: usize, m5: bool): void {
+  const a4 = i32x4.shl(i32x4.add(x1, x2), 2), b4 = i32x4.shl(i32x4.sub(x1, x2), 2);
+  const c = i32x4.add(x3, x4), e = i32x4.sub(x3, x4);
+  const x24 = i32x4.add(i32x4.shl(x5, 4), i32x4.shl(x5, 3));
+  v128.store(out, i32x4.add(i32x4.sub(i32x4.add(i32x4.shl(x0, 2), i32x4.shl(x0, 1)), a4), c));
+  v128.store(out + step, i32x4.sub(i32x4.shl(e, 1), b4));
+  v128.store(out + 2 * step, i32x4.sub(i32x4.shl(c, 2), a4));
+  const o3 = i32x4.sub(i32x4.shl(e, 3), b4);
+  if (m5) {
+    v128.store(out + 3 * step, o3);
+    v128.store(out + 4 * step, i32x4.add(i32x4.sub(i32x4.shl(c, 4), a4), x24));
+  } else {
+    v128.store(out + 3 * step, i32x4.add(o3, x24));
+  }
+}
+
+/** y from 576·y mod 2^32 (see above). */
+@inline
+function recover_576(x: v128): v128 {
+  const y = i32x4.mul(i32x4.shr_u(x, 6), i32x4.splat(INV9_MOD_2_26));
+  return i32x4.shr_s(i32x4.shl(y, 6), 6);
+}
+
+/**
+ * Output transform of every 6×6 tile into an m×m output block (m = 4: F(4×4, 3×3), 5: F(5×5, 2×2)), exact y,
+ * + bias; mode 0: requantized int8 NHWC output, mode 1: int32 (hybrid ops).
+ */
+export function qs8_wino6x6_output(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, chan: usize,
+  out: usize, outH: i32, outW: i32, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32, m: i32): void {
+  if (ASC_FEATURE_SIMD) output6_variants(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, mode, flags, m);
+  else unreachable();
+}
+
+@inline
+function output6_variants(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, chan: usize,
+  out: usize, outH: i32, outW: i32, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32, m: i32): void {
+  if (mode == 1) {
+    output_tiles6(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, 0, 0, 0, 0, 1, m);
+  } else if (flags & (REQUANT_LEFT_SHIFT | REQUANT_NO_RIGHT_SHIFT)) {
+    output_tiles6(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, flags, 0, m);
+  } else {
+    output_tiles6(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, 0, 0, m);
+  }
+}
+
+@inline
+function output_tiles6(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, chan: usize,
+  out: usize, outH: i32, outW: i32, outZp: i32, outMin: i32, outMax: i32, flags: i32, mode: i32, m: i32): void {
+  const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax), half = requantize_round_q31();
+  const m5 = m == 5;
+  const posStride = <usize>(tilesH * tilesW * np) << 2;
+  const npu = <usize>np;
+  for (let c = 0; c < n; c += 4) {
+    const bp = chan + (<usize>c << 2);
+    const bias = v128.load(bp), mult = v128.load(bp + (npu << 2)), rexp = v128.load(bp + npu * 12);
+    const lmul = flags & REQUANT_LEFT_SHIFT ? v128.load(bp + (npu << 3)) : mult;
+    const rnone = flags & REQUANT_NO_RIGHT_SHIFT ? v128.load(bp + (npu << 4)) : mult;
+    const nrem = n - c;
+    for (let ty = 0; ty < tilesH; ty++) {
+      for (let tx = 0; tx < tilesW; tx++) {
+        const base = mbuf + (<usize>((ty * tilesW + tx) * np + c) << 2);
+        // Down each column k: WINO6_T[j][k] (row stride 96 bytes).
+        for (let k: usize = 0; k < 6; k++) {
+          const p = base + k * posStride;
+          at6_store(v128.load(p), v128.load(p + 6 * posStride), v128.load(p + 12 * posStride), v128.load(p + 18 * posStride),
+            v128.load(p + 24 * posStride), v128.load(p + 30 * posStride), WINO6_T + (k << 4), 96, m5);
+        }
+        // Along each row j; the results go to row 5 of WINO6_T, which the first pass leaves free (m ≤ 5 rows).
+        for (let j = 0; j < m; j++) {
+          const t = WINO6_T + <usize>j * 96;
+          const r = WINO6_T + 5 * 96;
+          at6_store(v128.load(t), v128.load(t, 16), v128.load(t, 32), v128.load(t, 48), v128.load(t, 64), v128.load(t, 80), r, 16, m5);
+          const oy = ty * m + j;
+          for (let l = 0; l < m; l++) {
+            const y = recover_576(v128.load(r + (<usize>l << 4)));
+            store_px(out, outH, outW, n, oy, tx * m + l, c, nrem, y, bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags, mode);
+          }
+        }
       }
     }
   }

@@ -142,6 +142,14 @@ export interface StaticQuantizeParams {
 
 export interface KernelRuntimeOptions {
   backend?: BackendChoice;
+  /**
+   * Winograd for int8 convolutions in SIMD builds: 'auto' (default) runs the admissible variant with the fewest
+   * GEMM rows; 'small' only the 2×2-output ones (F(2×2, 3×3), F(2×2, 2×2) over space-to-depth); 'large' only the
+   * 6×6-tile ones (F(4×4, 3×3), F(5×5, 2×2)); 'off' the direct GEMM. Results are identical; only speed differs.
+   */
+  winograd?: WinogradChoice;
 }
+
+export type WinogradChoice = 'auto' | 'small' | 'large' | 'off';
 // Implemented in src/kernels/runtime.ts:
 //   export function createKernelRuntime(options?: KernelRuntimeOptions): Promise<KernelRuntime>

@@ -108,58 +108,41 @@ export function requantFlags(mults: ReadonlyArray<QuantizedMultiplier>): number 
 }
 
 /**
- * 3×3 filters (OHWI int8, [n][3][3][k]) → Winograd F(2×2, 3×3) filter transform U' = G'·g·G'ᵀ with G' = 2G
- * (integers, |U'| ≤ 9·128), as 16 c2 i16 GEMM blocks (one per transform position, each [np·kp] i16) for
- * assembly/qs8-winograd.ts.
+ * Winograd filter transform U = G·g·Gᵀ of r·s × r·s kernels at stride s (OHWI int8), with r = G's columns: for
+ * s = 1 the r×r filter itself, for s ≥ 2 the r×r filters of the space-to-depth image (channel (p·s + q)·k + c
+ * holds tap (s·a + p, s·b + q)). One c2 i16 GEMM block per position (row-major over G's rows), each [np·kp]
+ * i16 with kp = s²·k; the caller's G keeps every U within i16 (assembly/qs8-winograd.ts).
  */
-export function packWinograd2x2F3(w: Int8Array, n: number, k: number, kp: number, np: number): Int16Array {
-  const G = [[2, 0, 0], [1, 1, 1], [1, -1, 1], [0, 0, 2]];
-  const perPos = Array.from({ length: 16 }, () => new Int16Array(n * k));
-  const g = new Int32Array(9);
-  for (let o = 0; o < n; o++) {
-    for (let c = 0; c < k; c++) {
-      for (let t = 0; t < 9; t++) g[t] = w[(o * 9 + t) * k + c]!;
-      for (let r = 0; r < 4; r++) {
-        for (let j = 0; j < 4; j++) {
-          let u = 0;
-          for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) u += G[r]![a]! * g[a * 3 + b]! * G[j]![b]!;
-          perPos[r * 4 + j]![o * k + c] = u;
-        }
-      }
-    }
-  }
-  const out = new Int16Array(16 * np * kp);
-  perPos.forEach((u, pos) => out.set(packGemmC2I16(u, n, k, kp, np), pos * np * kp));
-  return out;
-}
-
-/**
- * Kernels of 2s×2s taps at stride s (OHWI int8) → the 2×2 filters of the space-to-depth image (channel
- * (p·s + q)·k + c holds tap (s·a + p, s·b + q)) under the Winograd F(2×2, 2×2) transform U = G·g·Gᵀ,
- * G = [1 0; 1 1; 0 1], as 9 c2 i16 GEMM blocks (one per position, each [np·kp] i16, kp = s²·k).
- */
-export function packWinograd2x2F2SpaceToDepth(w: Int8Array, n: number, k: number, stride: number, np: number): Int16Array {
-  const G = [[1, 0], [1, 1], [0, 1]];
-  const taps = 2 * stride, kp = stride * stride * k;
-  const perPos = Array.from({ length: 9 }, () => new Int16Array(n * kp));
+export function packWinogradFilter(w: Int8Array, n: number, k: number, stride: number, G: readonly (readonly number[])[], np: number): Int16Array {
+  const r = G[0]!.length, t = G.length, taps = r * stride, kp = stride * stride * k;
+  const perPos = Array.from({ length: t * t }, () => new Int16Array(n * kp));
+  const g = new Int32Array(r * r);
   for (let o = 0; o < n; o++) {
     for (let p = 0; p < stride; p++) {
       for (let q = 0; q < stride; q++) {
         for (let c = 0; c < k; c++) {
-          const g = (a: number, b: number) => w[((o * taps + stride * a + p) * taps + stride * b + q) * k + c]!;
+          for (let a = 0; a < r; a++) for (let b = 0; b < r; b++) g[a * r + b] = w[((o * taps + stride * a + p) * taps + stride * b + q) * k + c]!;
           const kc = (p * stride + q) * k + c;
-          for (let r = 0; r < 3; r++) {
-            for (let j = 0; j < 3; j++) {
+          for (let i = 0; i < t; i++) {
+            for (let j = 0; j < t; j++) {
               let u = 0;
-              for (let a = 0; a < 2; a++) for (let b = 0; b < 2; b++) u += G[r]![a]! * g(a, b) * G[j]![b]!;
-              perPos[r * 3 + j]![o * kp + kc] = u;
+              for (let a = 0; a < r; a++) for (let b = 0; b < r; b++) u += G[i]![a]! * g[a * r + b]! * G[j]![b]!;
+              perPos[i * t + j]![o * kp + kc] = u;
             }
           }
         }
       }
     }
   }
-  const out = new Int16Array(9 * np * kp);
+  const out = new Int16Array(t * t * np * kp);
   perPos.forEach((u, pos) => out.set(packGemmC2I16(u, n, kp, kp, np), pos * np * kp));
   return out;
 }
+
+/** G' = 2G of F(2×2, 3×3): U' = 4·(G·g·Gᵀ), integral. */
+export const WINOGRAD_G_F2X2_3X3 = [[2, 0, 0], [1, 1, 1], [1, -1, 1], [0, 0, 2]] as const;
+/** G of F(2×2, 2×2) (integral as is). */
+export const WINOGRAD_G_F2X2_2X2 = [[1, 0], [1, 1], [0, 1]] as const;
+/** G'' of the 6×6-tile transforms (points 0, ±1, ±2, ∞; rows scaled by Π(a − b)): F(4×4, 3×3) and F(5×5, 2×2). */
+export const WINOGRAD_G_6_3X3 = [[1, 0, 0], [1, 1, 1], [1, -1, 1], [1, 2, 4], [1, -2, 4], [0, 0, 1]] as const;
+export const WINOGRAD_G_6_2X2 = [[1, 0], [1, 1], [1, -1], [1, 2], [1, -2], [0, 1]] as const;

@@ -1,7 +1,7 @@
 // KernelRuntime (api.ts) on top of one instantiated WASM build.
 import type {
   Build, ConvGeometry, DepthwiseGeometry, FcGeometry, FloatParams, HybridParams, KernelRuntime,
-  KernelRuntimeOptions, PreparedOp, QuantizedParams, StaticQuantizeParams,
+  KernelRuntimeOptions, WinogradChoice, PreparedOp, QuantizedParams, StaticQuantizeParams,
 } from './api.js';
 import { loadKernels, instantiateBuild, type EngineFeatures } from '../wasm/loader.js';
 import type { KernelExports } from '../wasm/exports.js';
@@ -9,7 +9,8 @@ import { BumpAllocator } from '../wasm/allocator.js';
 import type { RelaxedDotMode, RelaxedDotProbe } from '../wasm/probe.js';
 import { channelMultipliers, floatRequantScales } from './quantize-multiplier.js';
 import {
-  channelParamBlock, packGemmC2I16, packGemmC4I8, packGemmF32, packGemvR4K16, packWinograd2x2F2SpaceToDepth, packWinograd2x2F3, padRows, requantFlags, rowSums, roundUp,
+  channelParamBlock, packGemmC2I16, packGemmC4I8, packGemmF32, packGemvR4K16, packWinogradFilter, padRows,
+  WINOGRAD_G_6_2X2, WINOGRAD_G_6_3X3, WINOGRAD_G_F2X2_2X2, WINOGRAD_G_F2X2_3X3, requantFlags, rowSums, roundUp,
 } from './pack.js';
 import { checkConv, checkDepthwise, checkFc, checkQuantized, checkHybrid, checkFloat, KernelArgumentError } from './validate.js';
 
@@ -42,7 +43,8 @@ class Runtime implements KernelRuntimeEx {
   private readonly heap: BumpAllocator;
 
   constructor(readonly build: Build, readonly kernels: KernelExports, readonly features: EngineFeatures,
-    readonly relaxedProbe: RelaxedDotProbe, readonly dotMode: RelaxedDotMode, readonly gemvKernel: GemvKernel) {
+    readonly relaxedProbe: RelaxedDotProbe, readonly dotMode: RelaxedDotMode, readonly gemvKernel: GemvKernel,
+    private readonly winogradChoice: WinogradChoice = 'auto') {
     this.memory = kernels.memory;
     this.heap = new BumpAllocator(this.memory, kernels.heap_base());
   }
@@ -197,39 +199,58 @@ class Runtime implements KernelRuntimeEx {
 
   /**
    * Winograd on the dot16 GEMM (SIMD builds), exact integer transforms, identical results (assembly/qs8-winograd.ts):
-   * 3×3 stride 1 as F(2×2, 3×3) (2.25× fewer multiply-adds; inC ≤ 128 keeps the sums in i32), and 2s×2s taps at
-   * stride s as F(2×2, 2×2) over the space-to-depth image (1.78× fewer; s²·inC ≤ 1 024). Engines with an exact
-   * full-range relaxed dot keep the direct path (twice the MACs per instruction there).
+   * 3×3 stride 1 as F(2×2, 3×3) or F(4×4, 3×3) (2.25× / 4× fewer multiply-adds), and 2s×2s taps at stride s as
+   * F(2×2, 2×2) or F(5×5, 2×2) over the space-to-depth image (1.78× / 2.8× fewer), each where its magnitude bound
+   * holds; of the admissible kinds the one with the fewest GEMM rows (positions × tiles) runs. Engines with an
+   * exact full-range relaxed dot keep the direct path (twice the MACs per instruction there).
    */
-  private winogradKind(g: ConvGeometry): 'f23' | 'f22s2d' | null {
-    if (this.build === 'scalar' || this.relaxed) return null;
+  private winogradKind(g: ConvGeometry): WinogradKind | null {
+    if (this.build === 'scalar' || this.relaxed || this.winogradChoice === 'off') return null;
     if (g.dilationH !== 1 || g.dilationW !== 1 || g.inC % 8 !== 0 || g.outH * g.outW < 16) return null;
-    if (g.kH === 3 && g.kW === 3 && g.strideH === 1 && g.strideW === 1 && g.inC <= 128) return 'f23';
     const s = g.strideH;
-    if (s >= 2 && g.strideW === s && g.kH === 2 * s && g.kW === 2 * s && s * s * g.inC <= 1024) return 'f22s2d';
-    return null;
+    const candidates: WinogradKind[] = [];
+    if (g.kH === 3 && g.kW === 3 && s === 1 && g.strideW === 1) {
+      // |sums| ≤ 9·inC·255·128: below 2^31 after the ×4 (inC ≤ 128), below 2^25 for the mod-2^26 recovery (inC ≤ 112).
+      if (g.inC <= 128) candidates.push(WINOGRAD_KINDS.f23);
+      if (g.inC <= 112) candidates.push(WINOGRAD_KINDS.f43);
+    } else if (s >= 2 && g.strideW === s && g.kH === 2 * s && g.kW === 2 * s) {
+      const kp = s * s * g.inC;
+      if (kp <= 1024) candidates.push(WINOGRAD_KINDS.f22s2d);
+      if (kp <= 256) candidates.push(WINOGRAD_KINDS.f52s2d);
+    }
+    const allowed = candidates.filter((k) => this.winogradChoice === 'auto' || (k.tile === 6) === (this.winogradChoice === 'large'));
+    const rows = (k: WinogradKind) => k.positions * Math.ceil(g.outH / k.out) * Math.ceil(g.outW / k.out);
+    return allowed.reduce<WinogradKind | null>((best, k) => (best === null || rows(k) < rows(best) ? k : best), null);
   }
 
   /**
    * Packs the filter transform and returns the per-image steps: input transform, one GEMM per position, output
    * transform. exec's out receives requantized int8 (mode 0) or int32 accumulators + chan bias (mode 1).
    */
-  private prepareWinograd(geom: ConvGeometry, weights: Int8Array, kind: 'f23' | 'f22s2d') {
+  private prepareWinograd(geom: ConvGeometry, weights: Int8Array, kind: WinogradKind) {
     const n = geom.outC, np = roundUp(n, 8), s = geom.strideH;
-    const kp = kind === 'f23' ? geom.inC : s * s * geom.inC;
-    const positions = kind === 'f23' ? 16 : 9;
-    const tilesH = Math.ceil(geom.outH / 2), tilesW = Math.ceil(geom.outW / 2), tiles = tilesH * tilesW;
-    const bPtr = this.place(kind === 'f23' ? packWinograd2x2F3(weights, n, geom.inC, kp, np)
-      : packWinograd2x2F2SpaceToDepth(weights, n, geom.inC, s, np));
+    const kp = s * s * geom.inC;
+    const { positions, out: m } = kind;
+    const tilesH = Math.ceil(geom.outH / m), tilesW = Math.ceil(geom.outW / m), tiles = tilesH * tilesW;
+    const bPtr = this.place(packWinogradFilter(weights, n, geom.inC, s, kind.G, np));
     // The per-position GEMMs add nothing; bias and requantization come after the output transform.
     const zeroChan = this.place(channelParamBlock(np, new Int32Array(n), null));
     const posA = tiles * kp * 2, posB = np * kp * 2, posM = tiles * np * 4, vBytes = positions * posA;
     const { inH, inW, inC, outH, outW, padTop, padLeft } = geom;
     const kx = this.kernels;
-    const transformIn = kind === 'f23'
-      ? (x: number, zp: number, v: number) => kx.qs8_wino2x2_input(x, inH, inW, inC, tilesH, tilesW, padTop, padLeft, zp, v)
-      : (x: number, zp: number, v: number) => kx.qs8_wino2x2k2_input(x, inH, inW, inC, s, tilesH, tilesW, padTop, padLeft, zp, v);
-    const transformOut = kind === 'f23' ? kx.qs8_wino2x2_output : kx.qs8_wino2x2k2_output;
+    let transformIn: (x: number, zp: number, v: number) => void;
+    let transformOut: (mbuf: number, chan: number, out: number, outZp: number, lo: number, hi: number, mode: number, flags: number) => void;
+    if (kind.tile === 6) {
+      transformIn = (x, zp, v) => kx.qs8_wino6x6_input(x, inH, inW, inC, s, m, tilesH, tilesW, padTop, padLeft, zp, v);
+      transformOut = (mb, chan, out, outZp, lo, hi, mode, flags) =>
+        kx.qs8_wino6x6_output(mb, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, lo, hi, mode, flags, m);
+    } else {
+      transformIn = kind === WINOGRAD_KINDS.f23
+        ? (x, zp, v) => kx.qs8_wino2x2_input(x, inH, inW, inC, tilesH, tilesW, padTop, padLeft, zp, v)
+        : (x, zp, v) => kx.qs8_wino2x2k2_input(x, inH, inW, inC, s, tilesH, tilesW, padTop, padLeft, zp, v);
+      const f = kind === WINOGRAD_KINDS.f23 ? kx.qs8_wino2x2_output : kx.qs8_wino2x2k2_output;
+      transformOut = (mb, chan, out, outZp, lo, hi, mode, flags) => f(mb, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, lo, hi, mode, flags);
+    }
     return {
       n, np,
       scratchBytes: vBytes + positions * posM,
@@ -237,15 +258,13 @@ class Runtime implements KernelRuntimeEx {
         outZp: number, lo: number, hi: number, mode: number, flags: number) => {
         const mPtr = work + vBytes;
         transformIn(input, inZp, work);
-        for (let pos = 0; pos < positions; pos++) {
-          kx.qs8_gemm(work + pos * posA, kp, tiles, bPtr + pos * posB, n, zeroChan, np, mPtr + pos * posM, np * 4, 0, 0, 0, 1, 0);
-        }
-        transformOut(mPtr, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, lo, hi, mode, flags);
+        kx.qs8_gemm_positions(positions, work, posA, kp, tiles, bPtr, posB, n, zeroChan, np, mPtr, posM, np * 4);
+        transformOut(mPtr, chan, out, outZp, lo, hi, mode, flags);
       },
     };
   }
 
-  private conv2dQS8Winograd(geom: ConvGeometry, params: QuantizedParams, kind: 'f23' | 'f22s2d'): PreparedOp {
+  private conv2dQS8Winograd(geom: ConvGeometry, params: QuantizedParams, kind: WinogradKind): PreparedOp {
     const w = this.prepareWinograd(geom, params.weights, kind);
     const { chan, flags } = this.requantBlock(w.np, w.n, params.bias ?? new Int32Array(w.n), params, 'fixed-point', false);
     this.claimScratch(w.scratchBytes);
@@ -553,6 +572,19 @@ class Runtime implements KernelRuntimeEx {
 }
 
 /** FC input row as a 1×1 "image" with K channels, so im2col does the widening / encoding. */
+interface WinogradKind {
+  /** GEMM positions (input tile²), input tile, output tile (in the space-to-depth image for strided kernels). */
+  positions: number; tile: 4 | 3 | 6; out: number;
+  G: readonly (readonly number[])[];
+}
+
+const WINOGRAD_KINDS = {
+  f23: { positions: 16, tile: 4, out: 2, G: WINOGRAD_G_F2X2_3X3 },
+  f22s2d: { positions: 9, tile: 3, out: 2, G: WINOGRAD_G_F2X2_2X2 },
+  f43: { positions: 36, tile: 6, out: 4, G: WINOGRAD_G_6_3X3 },
+  f52s2d: { positions: 36, tile: 6, out: 5, G: WINOGRAD_G_6_2X2 },
+} as const satisfies Record<string, WinogradKind>;
+
 function fcRowGeometry(k: number): ConvGeometry {
   return { batch: 1, inH: 1, inW: 1, inC: k, outH: 1, outW: 1, outC: 0, kH: 1, kW: 1,
     strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0 };
@@ -655,5 +687,9 @@ export async function createKernelRuntime(options: KernelRuntimeOptions = {}): P
     if (dotMode !== 'none') gemvKernel = 'relaxed-dot';
     else if (verifyU4Gemv(scratch)) gemvKernel = 'relaxed-u4';
   }
-  return new Runtime(loaded.build, loaded.exports, loaded.features, loaded.relaxedProbe, dotMode, gemvKernel);
+  const winograd = options.winograd ?? 'auto';
+  if (!['auto', 'small', 'large', 'off'].includes(winograd)) {
+    throw new KernelArgumentError(`winograd must be 'auto', 'small', 'large' or 'off', got ${String(winograd)}`);
+  }
+  return new Runtime(loaded.build, loaded.exports, loaded.features, loaded.relaxedProbe, dotMode, gemvKernel, winograd);
 }

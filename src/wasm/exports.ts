@@ -20,6 +20,8 @@ export interface KernelExports {
 
   qs8_gemm(a: number, kp: number, m: number, b: number, n: number, chan: number, np: number,
     c: number, cStride: number, outZp: number, outMin: number, outMax: number, mode: number, flags: number): void;
+  qs8_gemm_positions(count: number, a: number, aStep: number, kp: number, m: number, b: number, bStep: number, n: number,
+    chan: number, np: number, c: number, cStep: number, cStride: number): void;
   qs8_gemm_relaxed(a: number, kp: number, m: number, b: number, n: number, chan: number, np: number,
     c: number, cStride: number, outZp: number, outMin: number, outMax: number, mode: number, flags: number): void;
   qs8_gemv(x: number, kp: number, w: number, n: number, chan: number, np: number,
@@ -36,6 +38,10 @@ export interface KernelExports {
     padTop: number, padLeft: number, zp: number, v: number): void;
   qs8_wino2x2k2_output(m: number, tilesH: number, tilesW: number, n: number, np: number, chan: number,
     out: number, outH: number, outW: number, outZp: number, outMin: number, outMax: number, mode: number, flags: number): void;
+  qs8_wino6x6_input(input: number, inH: number, inW: number, inC: number, stride: number, step: number, tilesH: number, tilesW: number,
+    padTop: number, padLeft: number, zp: number, v: number): void;
+  qs8_wino6x6_output(m: number, tilesH: number, tilesW: number, n: number, np: number, chan: number,
+    out: number, outH: number, outW: number, outZp: number, outMin: number, outMax: number, mode: number, flags: number, tile: number): void;
   qs8_dwconv(input: number, inH: number, inW: number, inC: number, outH: number, outW: number,
     kH: number, kW: number, strideH: number, strideW: number, dilH: number, dilW: number,
     padTop: number, padLeft: number, mult: number, inZp: number, w: number, cp: number,
