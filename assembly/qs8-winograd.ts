@@ -166,16 +166,14 @@ export function qs8_wino2x2k2_output(mbuf: usize, tilesH: i32, tilesW: i32, n: i
   else unreachable();
 }
 
-/** Compile-time variants: int32 output, general requantization, and flags 0 (drops the left-shift / e = 0 selects);
- *  one function for both transforms (f23 is a run-time choice: a predictable branch per tile). */
+/** int32 output or requantized (f23 is a run-time choice, a predictable branch per tile: one function serves both
+ *  2×2-output transforms; the 6×6 ones, which the DQN runs, also specialise flags 0). */
 function output_variants(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, chan: usize,
   out: usize, outH: i32, outW: i32, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32, f23: bool): void {
   if (mode == 1) {
     output_tiles(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, 0, 0, 0, 0, 1, f23);
-  } else if (flags & (REQUANT_LEFT_SHIFT | REQUANT_NO_RIGHT_SHIFT)) {
-    output_tiles(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, flags, 0, f23);
   } else {
-    output_tiles(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, 0, 0, f23);
+    output_tiles(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, flags, 0, f23);
   }
 }
 
