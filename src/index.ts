@@ -1,12 +1,12 @@
 // Public API of i8x16.
 import { ModelError } from './errors.js';
-import type { BackendChoice } from './kernels/api.js';
+import type { BackendChoice, WinogradChoice } from './kernels/api.js';
 import { createKernelRuntime } from './kernels/runtime.js';
 import { preflightGraph } from './graph/interpreter.js';
 import { Model } from './model.js';
 import { readTfliteModel } from './tflite/model.js';
 
-export type { Build, BackendChoice } from './kernels/api.js';
+export type { Build, BackendChoice, WinogradChoice } from './kernels/api.js';
 export type { TensorData, TensorDType, TensorSpec } from './model.js';
 export { Model, ModelError };
 
@@ -23,6 +23,12 @@ export interface LoadOptions {
    * environments). The batched model gets its own kernel instance (its own packed weights and arena).
    */
   maxBatch?: number;
+  /**
+   * Winograd for int8 convolutions in SIMD builds: 'auto' (default) runs the admissible variant with the fewest
+   * multiplies; 'small' only 2×2-output tiles, whose transformed weights take less memory and cache; 'large' only
+   * the 6×6-tile ones; 'off' the direct GEMM. Results are identical; only speed and memory differ.
+   */
+  winograd?: WinogradChoice;
 }
 
 export type ModelSource = Uint8Array | ArrayBuffer | string | URL;
@@ -38,10 +44,10 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
   const description = readTfliteModel(bytes, { fileName: name, maxBytes });
   // Unsupported ops and the memory budget are checked before any WebAssembly is instantiated.
   preflightGraph(description, { fileName: name, maxBytes });
-  const runtime = await createKernelRuntime({ backend: options.backend ?? 'auto' });
+  const runtime = await createKernelRuntime({ backend: options.backend ?? 'auto', winograd: options.winograd });
   const maxBatch = options.maxBatch ?? 1;
   if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError(`i8x16: maxBatch must be a positive integer, got ${maxBatch}`);
-  const batch = maxBatch > 1 ? { runtime: await createKernelRuntime({ backend: runtime.build }), maxBatch } : undefined;
+  const batch = maxBatch > 1 ? { runtime: await createKernelRuntime({ backend: runtime.build, winograd: options.winograd }), maxBatch } : undefined;
   return new Model(description, runtime, { fileName: name, maxBytes, batch });
 }
 

@@ -1,4 +1,4 @@
-// `i8x16 bench FILE [--layers [--cold]] [--backend scalar|simd|relaxed|auto] [--runs N] [--batch N] [--json]`: latency of
+// `i8x16 bench FILE [--layers [--cold]] [--backend scalar|simd|relaxed|auto] [--winograd auto|small|large|off] [--runs N] [--batch N] [--json]`: latency of
 // one model.run (p50/p99 per frame), and with --layers the time of every op, timed inside whole runs; --cold evicts
 // the caches (writes 64 MB) before each of those runs, as happens when other work runs between frames.
 // --batch N prepares the model for N frames (as loadModel's maxBatch does) and reports per-frame times.
@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { buildGraph } from '../graph/interpreter.js';
 import { rebatchModel } from '../graph/rebatch.js';
-import type { BackendChoice } from '../kernels/api.js';
+import type { BackendChoice, WinogradChoice } from '../kernels/api.js';
 import { createKernelRuntime } from '../kernels/runtime.js';
 import { readTfliteModel, type TfliteModel } from '../tflite/model.js';
 import { BuiltinOp } from '../tflite/schema.js';
@@ -52,9 +52,9 @@ function macsOf(model: TfliteModel, opIndex: number): number {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const file = args.find((a, i) => !a.startsWith('--') && !['--backend', '--runs', '--batch'].includes(args[i - 1] ?? ''));
+  const file = args.find((a, i) => !a.startsWith('--') && !['--backend', '--winograd', '--runs', '--batch'].includes(args[i - 1] ?? ''));
   if (!file) {
-    console.error('usage: i8x16 bench FILE [--layers [--cold]] [--backend scalar|simd|relaxed|auto] [--runs N] [--batch N] [--json]');
+    console.error('usage: i8x16 bench FILE [--layers [--cold]] [--backend scalar|simd|relaxed|auto] [--winograd auto|small|large|off] [--runs N] [--batch N] [--json]');
     return 2;
   }
   const opt = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
@@ -66,7 +66,7 @@ export async function run(args: string[]): Promise<number> {
   const batch = Number(opt('--batch') ?? 1);
   const parsed = readTfliteModel(bytes, { fileName: file, maxBytes: 1 << 30 });
   const model = batch > 1 ? rebatchModel(parsed, batch, file) : parsed;
-  const runtime = await createKernelRuntime({ backend });
+  const runtime = await createKernelRuntime({ backend, winograd: (opt('--winograd') ?? 'auto') as WinogradChoice });
   const graph = buildGraph(model, runtime, { fileName: file, maxBytes: 1 << 30 });
 
   // seeded inputs (xorshift32)
