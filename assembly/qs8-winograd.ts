@@ -1,3 +1,5 @@
+// Exact integer Winograd transforms for int8 convolutions: 2×2-output tiles here, 6×6 input tiles further down.
+//
 // int8 3×3 stride-1 convolution by Winograd F(2×2, 3×3) in exact integer arithmetic: 16 products per 2×2 output
 // tile instead of 36 (2.25× fewer multiply-adds). With G' = 2G the filter transform G'·g·G'ᵀ = 4·(G·g·Gᵀ) is an
 // integer, so Aᵀ·(U' ⊙ V)·A is exactly 4·Σ w·(x − zp): identical int32 accumulators to the direct convolution,
