@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { preprocessObservation, rgbToGrayscale } from '../../src/policy/preprocess.js';
+import { grayscaleU8, preprocessObservation, rgbToGrayscale } from '../../src/policy/preprocess.js';
 import { FIXTURE_DIR, readU8 } from './fixtures.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +13,36 @@ describe("seed preprocessing (TensorFlow's rgb_to_grayscale, /255)", () => {
     for (let i = 0; i < gray.length; i++) if (gray[i] !== expected[i]) mismatches++;
     expect(mismatches).toBe(0);
   });
+
+  it('the table and run-reusing image paths equal the per-pixel definition for all 2^24 colours, and on runs', () => {
+    const chunk = 1 << 20;
+    const rgb = new Uint8Array(chunk * 3), gray = new Uint8Array(chunk), unit = new Float32Array(chunk);
+    let mismatches = 0;
+    for (let base = 0; base < 1 << 24; base += chunk) {
+      for (let i = 0; i < chunk; i++) { const c = base + i; rgb[3 * i] = c >> 16; rgb[3 * i + 1] = (c >> 8) & 255; rgb[3 * i + 2] = c & 255; }
+      rgbToGrayscale(rgb, gray);
+      preprocessObservation(rgb, unit);
+      for (let i = 0; i < chunk; i++) {
+        const want = grayscaleU8(rgb[3 * i]!, rgb[3 * i + 1]!, rgb[3 * i + 2]!);
+        if (gray[i] !== want || unit[i] !== Math.fround(want / 255)) mismatches++;
+      }
+    }
+    expect(mismatches).toBe(0);
+    // runs of one colour of random lengths, as in rendered frames
+    let seed = 12345;
+    const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) >>> 8);
+    const n = 96 * 96, img = new Uint8Array(n * 3);
+    for (let i = 0; i < n;) {
+      const len = 1 + (rnd() % 40), c = rnd();
+      for (let k = 0; k < len && i < n; k++, i++) { img[3 * i] = c >> 16; img[3 * i + 1] = (c >> 8) & 255; img[3 * i + 2] = c & 255; }
+    }
+    const g2 = rgbToGrayscale(img), u2 = preprocessObservation(img);
+    for (let i = 0; i < n; i++) {
+      const want = grayscaleU8(img[3 * i]!, img[3 * i + 1]!, img[3 * i + 2]!);
+      expect(g2[i]).toBe(want);
+      expect(u2[i]).toBe(Math.fround(want / 255));
+    }
+  }, 60_000);
 
   it("is bit-identical to python/common.py's preprocess on recorded observations", () => {
     const frames = readU8('frames.u8');
