@@ -45,6 +45,10 @@ describe('backend selection', () => {
     await expect(createKernelRuntime({ backend: 'gpu' as never })).rejects.toThrow(TypeError);
   });
 
+  it('rejects an unknown winograd choice', async () => {
+    await expect(createKernelRuntime({ backend: 'scalar', winograd: 'huge' as never })).rejects.toThrow(/winograd must be/);
+  });
+
   it('each runtime has its own memory', async () => {
     const a = await createKernelRuntime({ backend: 'scalar' });
     const b = await createKernelRuntime({ backend: 'scalar' });
