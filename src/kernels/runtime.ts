@@ -104,8 +104,13 @@ class Runtime implements KernelRuntimeEx {
     return this.dotMode === 'usdot' ? 0x80 : 0;
   }
 
-  /** The value the relaxed GEMM effectively multiplies for an activation equal to zp. */
+  /**
+   * The offset the int8 GEMM/GEMV of this instance leaves in its sums for an activation equal to zp, to fold into
+   * the bias or the hybrid epilogue: 0 for dot16/scalar (their rows hold x − zp); the relaxed dot multiplies the
+   * encoded activation itself (zp + 128 under XOR 0x80, zp signed).
+   */
   private foldOffset(zp: number): number {
+    if (!this.relaxed) return 0;
     return this.dotMode === 'usdot' ? zp + 128 : zp;
   }
 
@@ -117,8 +122,8 @@ class Runtime implements KernelRuntimeEx {
     const kp = roundUp(k, this.relaxed ? 8 : 4);
     const packed = this.relaxed ? packGemmC4I8(weights, n, k, kp, np) : packGemmC2I16(weights, n, k, kp, np);
     const m = geom.outH * geom.outW;
-    const aBytes = roundUp(m * kp * (this.relaxed ? 1 : 2), 16);
-    return { n, k, np, kp, m, bPtr: this.place(packed), aBytes };
+    const rowBytes = kp * (this.relaxed ? 1 : 2);
+    return { n, k, np, kp, m, bPtr: this.place(packed), rowBytes, aBytes: roundUp(m * rowBytes, 16) };
   }
 
   /** im2col bound to one geometry, with explicit arguments so run() does not allocate. */
@@ -152,7 +157,7 @@ class Runtime implements KernelRuntimeEx {
     const packRow = this.im2colFor(fcRowGeometry(k));
     return {
       xBytes: kp * (this.relaxed ? 1 : 2),
-      fold: (zp: number) => (this.relaxed ? this.foldOffset(zp) : 0),
+      fold: (zp: number) => this.foldOffset(zp),
       pack: (input: number, zp: number, xPtr: number) => packRow(input, zp, xPtr, kp),
       gemv: this.relaxed ? kx.qs8_gemv_relaxed : kx.qs8_gemv,
     };
@@ -179,7 +184,7 @@ class Runtime implements KernelRuntimeEx {
     const winograd = (params.requantization ?? 'fixed-point') === 'fixed-point' ? this.winogradKind(geom) : null;
     if (winograd) return this.conv2dQS8Winograd(geom, params, winograd);
     const g = this.packConvGemm(geom, params.weights);
-    const bias = foldedBias(params.bias, g.n, this.relaxed ? this.foldOffset(params.inputZeroPoint) : 0, params.weights, g.k);
+    const bias = foldedBias(params.bias, g.n, this.foldOffset(params.inputZeroPoint), params.weights, g.k);
     const { chan, flags } = this.requantBlock(g.np, g.n, bias, params, 'fixed-point', false);
     const inStride = geom.inH * geom.inW * geom.inC, outStride = g.m * g.n;
     const { inputZeroPoint: inZp, outputZeroPoint: outZp, activationMin: lo, activationMax: hi } = params;
@@ -389,7 +394,7 @@ class Runtime implements KernelRuntimeEx {
             im2col(qPtr, zp, work, g!.kp);
             gemm(work, g!.kp, m, g!.bPtr, n, h.chan, np, accPtr, n * 4, 0, 0, 0, 1, 0);
           }
-          const corr = !wino && this.relaxed ? this.foldOffset(zp) : 0;
+          const corr = wino ? 0 : this.foldOffset(zp);
           this.kernels.hybrid_epilogue(accPtr, m, n, h.rowsumPtr, corr, zp, sf, h.wscalePtr, order, h.biasPtr,
             lo, hi, outputPtr + b * m * n * 4);
         }
@@ -465,7 +470,6 @@ class Runtime implements KernelRuntimeEx {
     const rows = geom.batch, n = geom.outFeatures, k = geom.inFeatures;
     const g = this.packConvGemm({ ...fcRowGeometry(k), inH: rows, outH: rows, outC: n }, params.weights);
     const h = this.hybridCommon(n, g.np, params, k);
-    const rowBytes = g.kp * (this.relaxed ? 1 : 2);
     // Scratch: one quantized row | im2col rows | int32 accumulators.
     const aOff = roundUp(k, 16), accOff = aOff + g.aBytes;
     this.claimScratch(accOff + rows * n * 4);
@@ -481,13 +485,12 @@ class Runtime implements KernelRuntimeEx {
         for (let r = 0; r < rows; r++) {
           scales[r] = quantize(inputPtr + r * k * 4, k, qPtr);
           zeroPoints[r] = asym ? this.kernels.quantize_last_zero_point() : 0;
-          packRow(qPtr, zeroPoints[r]!, aPtr + r * rowBytes, g.kp);
+          packRow(qPtr, zeroPoints[r]!, aPtr + r * g.rowBytes, g.kp);
         }
         gemm(aPtr, g.kp, rows, g.bPtr, n, h.chan, g.np, accPtr, n * 4, 0, 0, 0, 1, 0);
         for (let r = 0; r < rows; r++) {
           const zp = zeroPoints[r]!;
-          // dot16 rows hold q − zp; the relaxed GEMM multiplies the stored offset, folded back here.
-          this.kernels.hybrid_epilogue(accPtr + r * n * 4, 1, n, h.rowsumPtr, this.relaxed ? this.foldOffset(zp) : 0, zp,
+          this.kernels.hybrid_epilogue(accPtr + r * n * 4, 1, n, h.rowsumPtr, this.foldOffset(zp), zp,
             scales[r]!, h.wscalePtr, 2, h.biasPtr, lo, hi, outputPtr + r * n * 4);
         }
       },
@@ -571,7 +574,6 @@ class Runtime implements KernelRuntimeEx {
   }
 }
 
-/** FC input row as a 1×1 "image" with K channels, so im2col does the widening / encoding. */
 interface WinogradKind {
   /** GEMM positions (input tile²), input tile, output tile (in the space-to-depth image for strided kernels). */
   positions: number; tile: 4 | 3 | 6; out: number;
@@ -585,6 +587,7 @@ const WINOGRAD_KINDS = {
   f52s2d: { positions: 36, tile: 6, out: 5, G: WINOGRAD_G_6_2X2 },
 } as const satisfies Record<string, WinogradKind>;
 
+/** FC input row as a 1×1 "image" with K channels, so im2col does the widening / encoding. */
 function fcRowGeometry(k: number): ConvGeometry {
   return { batch: 1, inH: 1, inW: 1, inC: k, outH: 1, outW: 1, outC: 0, kH: 1, kW: 1,
     strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0 };
@@ -677,6 +680,10 @@ function verifyU4Gemv(k: KernelExports): boolean {
 }
 
 export async function createKernelRuntime(options: KernelRuntimeOptions = {}): Promise<KernelRuntimeEx> {
+  const winograd = options.winograd ?? 'auto';
+  if (!['auto', 'small', 'large', 'off'].includes(winograd)) {
+    throw new KernelArgumentError(`winograd must be 'auto', 'small', 'large' or 'off', got ${String(winograd)}`);
+  }
   const loaded = await loadKernels(options.backend ?? 'auto');
   let dotMode: RelaxedDotMode = loaded.relaxedProbe.mode;
   let gemvKernel: GemvKernel = loaded.build === 'scalar' ? 'scalar' : 'dot16';
@@ -686,10 +693,6 @@ export async function createKernelRuntime(options: KernelRuntimeOptions = {}): P
     if (dotMode !== 'none' && !verifyRelaxedKernels(scratch, dotMode)) dotMode = 'none';
     if (dotMode !== 'none') gemvKernel = 'relaxed-dot';
     else if (verifyU4Gemv(scratch)) gemvKernel = 'relaxed-u4';
-  }
-  const winograd = options.winograd ?? 'auto';
-  if (!['auto', 'small', 'large', 'off'].includes(winograd)) {
-    throw new KernelArgumentError(`winograd must be 'auto', 'small', 'large' or 'off', got ${String(winograd)}`);
   }
   return new Runtime(loaded.build, loaded.exports, loaded.features, loaded.relaxedProbe, dotMode, gemvKernel, winograd);
 }

@@ -4,7 +4,7 @@
 // the CLI layer so the library never depends on it).
 import { CarRacing } from '../carracing/index.js';
 import type { Model } from '../model.js';
-import { preprocessObservation, rgbToGrayscale } from './preprocess.js';
+import { mapGrayscale, preprocessObservation } from './preprocess.js';
 
 const FRAME = 96 * 96;
 
@@ -67,13 +67,9 @@ export function modelPolicy(model: Model, name = `i8x16 ${model.backend}`): Mode
   if (dtype !== 'float32' && dtype !== 'int8' && dtype !== 'uint8') throw new RangeError(`policy: unsupported input dtype ${dtype}`);
   const lut = dtype === 'float32' ? null : inputQuantizationTable(spec.scale ?? 1, spec.zeroPoint ?? 0, dtype);
   const newInput = () => (dtype === 'int8' ? new Int8Array(FRAME) : dtype === 'uint8' ? new Uint8Array(FRAME) : new Float32Array(FRAME));
-  const buffer = newInput(), gray = new Uint8Array(FRAME);
-  const prepare = (obs: Uint8Array, out: Float32Array | Int8Array | Uint8Array = buffer) => {
-    if (!lut) return preprocessObservation(obs, out as Float32Array);
-    rgbToGrayscale(obs, gray);
-    for (let j = 0; j < FRAME; j++) out[j] = lut[gray[j]!]!;
-    return out;
-  };
+  const buffer = newInput();
+  const prepare = (obs: Uint8Array, out: Float32Array | Int8Array | Uint8Array = buffer) =>
+    (lut ? mapGrayscale(obs, out, lut) : preprocessObservation(obs, out as Float32Array));
   const actPrepared = (input: Float32Array | Int8Array | Uint8Array) => argmax(model.run(input));
   return { name, model, prepare, newInput, actPrepared, act: (obs) => actPrepared(prepare(obs)) };
 }

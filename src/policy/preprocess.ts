@@ -29,25 +29,31 @@ const TERM_R = channelTable(W_R), TERM_G = channelTable(W_G), TERM_B = channelTa
 /** float32(gray / 255) for every uint8 gray level. */
 const GRAY_TO_UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
 
-/** grayscaleU8 through the tables. */
-function grayOf(r: number, g: number, b: number): number {
-  return Math.trunc(f32(f32(f32(TERM_R[r]! + TERM_G[g]!) + TERM_B[b]!) * TO_U8));
-}
+/** The identity on gray levels (rgbToGrayscale's output table). */
+const GRAY_LEVELS = Uint8Array.from({ length: 256 }, (_, v) => v);
 
-/** tf.image.rgb_to_grayscale on an H×W×3 uint8 image → H×W uint8. */
-export function rgbToGrayscale(rgb: Uint8Array, out: Uint8Array = new Uint8Array(rgb.length / 3)): Uint8Array {
-  // A run of one colour (most of a CarRacing frame: grass, road) reuses the previous pixel's value.
-  let last = -1, gray = 0;
+/**
+ * out[j] = table[gray level of pixel j] for an H×W×3 uint8 image: grayscaleU8 through the channel tables, and a
+ * run of one colour (most of a CarRacing frame: grass, road) reuses the previous pixel's value. The table maps
+ * gray levels to the caller's encoding (identity, [0, 1] floats, a model's quantized input) in the same pass.
+ */
+export function mapGrayscale<T extends Uint8Array | Int8Array | Float32Array>(rgb: Uint8Array, out: T, table: ArrayLike<number>): T {
+  let last = -1, value = 0;
   for (let i = 0, j = 0; j < out.length; i += 3, j++) {
     const r = rgb[i]!, g = rgb[i + 1]!, b = rgb[i + 2]!;
     const key = (r << 16) | (g << 8) | b;
     if (key !== last) {
-      gray = grayOf(r, g, b);
+      value = table[Math.trunc(f32(f32(f32(TERM_R[r]! + TERM_G[g]!) + TERM_B[b]!) * TO_U8))]!;
       last = key;
     }
-    out[j] = gray;
+    out[j] = value;
   }
   return out;
+}
+
+/** tf.image.rgb_to_grayscale on an H×W×3 uint8 image → H×W uint8. */
+export function rgbToGrayscale(rgb: Uint8Array, out: Uint8Array = new Uint8Array(rgb.length / 3)): Uint8Array {
+  return mapGrayscale(rgb, out, GRAY_LEVELS);
 }
 
 /**
@@ -55,16 +61,5 @@ export function rgbToGrayscale(rgb: Uint8Array, out: Uint8Array = new Uint8Array
  * Pass `out` to reuse a buffer across steps.
  */
 export function preprocessObservation(rgb: Uint8Array, out: Float32Array = new Float32Array(rgb.length / 3)): Float32Array {
-  // The same loop as rgbToGrayscale, mapping to [0, 1] as it goes (measured faster than two passes).
-  let last = -1, unit = 0;
-  for (let i = 0, j = 0; j < out.length; i += 3, j++) {
-    const r = rgb[i]!, g = rgb[i + 1]!, b = rgb[i + 2]!;
-    const key = (r << 16) | (g << 8) | b;
-    if (key !== last) {
-      unit = GRAY_TO_UNIT[grayOf(r, g, b)]!;
-      last = key;
-    }
-    out[j] = unit;
-  }
-  return out;
+  return mapGrayscale(rgb, out, GRAY_TO_UNIT);
 }
