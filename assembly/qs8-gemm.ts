@@ -9,7 +9,7 @@
 //   chan: channel-parameter block (requantize.ts), np = n rounded up to 8.
 // Rows past m alias the last row (reads and identical writes), so any m ≥ 1 works.
 // mode 0: int8 output, row stride cStride bytes. mode 1: int32 (acc + bias) output, row stride cStride bytes.
-import { requantize_i32x4, requantize_round_q31, requantize_float_i32x4, requantize_scalar, requantize_float_scalar, clamp_i32, store_bytes_partial, REQUANT_FLOAT, REQUANT_LEFT_SHIFT, REQUANT_NO_RIGHT_SHIFT } from './requantize';
+import { requantize_i32x4, requantize_hw_i32x4, requantize_round_q31, requantize_float_i32x4, requantize_scalar, requantize_float_scalar, clamp_i32, store_bytes_partial, REQUANT_FLOAT, REQUANT_LEFT_SHIFT, REQUANT_NO_RIGHT_SHIFT, REQUANT_HIGH_WORD, REQUANT_HW_SHIFT_BIT } from './requantize';
 import { store_i32x4_partial } from './store';
 
 /** Requantization parameters of one 8-column block, loaded once per tile. */
@@ -28,14 +28,18 @@ function store_tile_4x8(r0: usize, r1: usize, r2: usize, r3: usize,
     store_q8(r2, requantize_float_i32x4(c20, f0, f1, zp, lo, hi), requantize_float_i32x4(c21, f2, f3, zp, lo, hi), nrem);
     store_q8(r1, requantize_float_i32x4(c10, f0, f1, zp, lo, hi), requantize_float_i32x4(c11, f2, f3, zp, lo, hi), nrem);
     store_q8(r0, requantize_float_i32x4(c00, f0, f1, zp, lo, hi), requantize_float_i32x4(c01, f2, f3, zp, lo, hi), nrem);
+  } else if (mode == 0 && (flags & REQUANT_HIGH_WORD)) {
+    const mp = bp + (np << 2), hp = bp + np * 28;
+    const m0 = v128.load(mp), m1 = v128.load(mp, 16), u0 = v128.load(hp), u1 = v128.load(hp, 16);
+    const a0 = v128.load(hp + (np << 2)), a1 = v128.load(hp + (np << 2), 16), g0 = v128.load(hp + (np << 3)), g1 = v128.load(hp + (np << 3), 16);
+    const sh = flags >>> REQUANT_HW_SHIFT_BIT;
+    // Highest row first: aliased rows (m not a multiple of 4) then end with the real row's values.
+    store_q8(r3, requantize_hw_i32x4(c30, u0, m0, a0, g0, sh, lo, hi), requantize_hw_i32x4(c31, u1, m1, a1, g1, sh, lo, hi), nrem);
+    store_q8(r2, requantize_hw_i32x4(c20, u0, m0, a0, g0, sh, lo, hi), requantize_hw_i32x4(c21, u1, m1, a1, g1, sh, lo, hi), nrem);
+    store_q8(r1, requantize_hw_i32x4(c10, u0, m0, a0, g0, sh, lo, hi), requantize_hw_i32x4(c11, u1, m1, a1, g1, sh, lo, hi), nrem);
+    store_q8(r0, requantize_hw_i32x4(c00, u0, m0, a0, g0, sh, lo, hi), requantize_hw_i32x4(c01, u1, m1, a1, g1, sh, lo, hi), nrem);
   } else if (mode == 0) {
-    // Specialized for the usual layer (no left shift, every channel shifts right): the per-lane choices in
-    // requantize_i32x4 compile to selects that evaluate both sides, so a constant 0 removes that work.
-    if (flags & (REQUANT_LEFT_SHIFT | REQUANT_NO_RIGHT_SHIFT)) {
-      store_rows_q8(r0, r1, r2, r3, c00, c01, c10, c11, c20, c21, c30, c31, bp, np, zp, lo, hi, half, nrem, flags);
-    } else {
-      store_rows_q8(r0, r1, r2, r3, c00, c01, c10, c11, c20, c21, c30, c31, bp, np, zp, lo, hi, half, nrem, 0);
-    }
+    store_rows_q8(r0, r1, r2, r3, c00, c01, c10, c11, c20, c21, c30, c31, bp, np, zp, lo, hi, half, nrem, flags);
   } else {
     store_i32_8(r3, c30, c31, nrem); store_i32_8(r2, c20, c21, nrem);
     store_i32_8(r1, c10, c11, nrem); store_i32_8(r0, c00, c01, nrem);
@@ -52,6 +56,11 @@ function store_tile_1x8(r0: usize, c00: v128, c01: v128, chan: usize, np: usize,
     const fp = chan + np * 20 + (col << 3);
     store_q8(r0, requantize_float_i32x4(c00, v128.load(fp), v128.load(fp, 16), zp, lo, hi),
       requantize_float_i32x4(c01, v128.load(fp, 32), v128.load(fp, 48), zp, lo, hi), nrem);
+  } else if (mode == 0 && (flags & REQUANT_HIGH_WORD)) {
+    const mp = bp + (np << 2), hp = bp + np * 28, ap = hp + (np << 2), gp = hp + (np << 3);
+    const sh = flags >>> REQUANT_HW_SHIFT_BIT;
+    store_q8(r0, requantize_hw_i32x4(c00, v128.load(hp), v128.load(mp), v128.load(ap), v128.load(gp), sh, lo, hi),
+      requantize_hw_i32x4(c01, v128.load(hp, 16), v128.load(mp, 16), v128.load(ap, 16), v128.load(gp, 16), sh, lo, hi), nrem);
   } else if (mode == 0) {
     const mp = bp + (np << 2), lp = bp + (np << 3), ep = bp + np * 12, np0 = bp + (np << 4);
     store_q8(r0, requantize_i32x4(c00, v128.load(mp), v128.load(lp), v128.load(ep), v128.load(np0), zp, lo, hi, flags, half),

@@ -14,7 +14,7 @@
 // image S[i][j][(p·s + q)·inC + c] = x[s·i + p][s·j + q][c], which run as F(2×2, 2×2): 9 products per tile
 // instead of 16, with integer transforms Bᵀ = [1 −1 0; 0 1 0; 0 −1 1], G = [1 0; 1 1; 0 1], Aᵀ = [1 1 0; 0 1 1]
 // (no scaling). |V| ≤ 1 020, |U| ≤ 4·128, four sums of kp products: kp ≤ 1 024 keeps all in i32.
-import { requantize_i32x4, requantize_round_q31, REQUANT_LEFT_SHIFT, REQUANT_NO_RIGHT_SHIFT } from './requantize';
+import { requantize_i32x4, requantize_hw_i32x4, requantize_round_q31, REQUANT_LEFT_SHIFT, REQUANT_NO_RIGHT_SHIFT, REQUANT_HIGH_WORD, REQUANT_HW_SHIFT_BIT } from './requantize';
 import { store_i32x4_partial } from './store';
 
 /** i16x8 of (x − zp) for 8 channels at (iy, ix), or zeros outside the image (padding reads the zero point). */
@@ -80,21 +80,37 @@ function input_tiles(input: usize, inH: i32, inW: i32, inC: i32, tilesH: i32, ti
   }
 }
 
-/** Requantizes the 4 channels of one output pixel and stores them (pixels past an odd edge are skipped). */
+/**
+ * Requantizes the 4 channels of one output pixel and stores them (pixels past an odd edge are skipped).
+ * q1, q2, q3: the channels' lmul, rexp, rnone — or hmul, hadd, hneg under REQUANT_HIGH_WORD (channel_operand).
+ */
 @inline
 function store_px(out: usize, outH: i32, outW: i32, n: i32, oy: i32, ox: i32, c: i32, nrem: i32, acc: v128,
-  bias: v128, mult: v128, lmul: v128, rexp: v128, rnone: v128, zp: v128, lo: v128, hi: v128, half: v128, flags: i32, mode: i32): void {
+  bias: v128, mult: v128, q1: v128, q2: v128, q3: v128, zp: v128, lo: v128, hi: v128, half: v128, flags: i32, mode: i32): void {
   if (oy >= outH || ox >= outW) return;
   if (mode == 1) {
     store_i32x4_partial(out + (<usize>((oy * outW + ox) * n + c) << 2), i32x4.add(acc, bias), nrem);
     return;
   }
-  const q = requantize_i32x4(i32x4.add(acc, bias), mult, lmul, rexp, rnone, zp, lo, hi, flags, half);
+  const x = i32x4.add(acc, bias);
+  const q = flags & REQUANT_HIGH_WORD
+    ? requantize_hw_i32x4(x, q1, mult, q2, q3, flags >>> REQUANT_HW_SHIFT_BIT, lo, hi)
+    : requantize_i32x4(x, mult, q1, q2, q3, zp, lo, hi, flags, half);
   const q16 = i16x8.narrow_i32x4_s(q, q);
   const bits = i32x4.extract_lane(i8x16.narrow_i16x8_s(q16, q16), 0);
   const o = out + <usize>((oy * outW + ox) * n + c);
   if (nrem >= 4) store<i32>(o, bits);
   else for (let j = 0; j < nrem; j++) store<u8>(o + <usize>j, u8(bits >> (8 * j)));
+}
+
+/** Operand i (1–3) of store_px for one block of 4 channels: the lmul / rexp / rnone slots of the channel-parameter
+ *  block, or hmul / hadd / hneg under REQUANT_HIGH_WORD; `mult` stands in for slots the flags say are unused. */
+@inline
+function channel_operand(bp: usize, npu: usize, flags: i32, i: i32, mult: v128): v128 {
+  if (flags & REQUANT_HIGH_WORD) return v128.load(bp + npu * <usize>(24 + 4 * i));
+  if (i == 1) return flags & REQUANT_LEFT_SHIFT ? v128.load(bp + (npu << 3)) : mult;
+  if (i == 2) return v128.load(bp + npu * 12);
+  return flags & REQUANT_NO_RIGHT_SHIFT ? v128.load(bp + (npu << 4)) : mult;
 }
 
 /** Output transform Aᵀ·M·A of every tile, ÷4, + bias; mode 0: requantized int8 NHWC output, mode 1: int32 (hybrid ops). */
@@ -189,9 +205,8 @@ function output_tiles(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, ch
   const npu = <usize>np;
   for (let c = 0; c < n; c += 4) {
     const bp = chan + (<usize>c << 2);
-    const bias = v128.load(bp), mult = v128.load(bp + (npu << 2)), rexp = v128.load(bp + npu * 12);
-    const lmul = flags & REQUANT_LEFT_SHIFT ? v128.load(bp + (npu << 3)) : mult;
-    const rnone = flags & REQUANT_NO_RIGHT_SHIFT ? v128.load(bp + (npu << 4)) : mult;
+    const bias = v128.load(bp), mult = v128.load(bp + (npu << 2));
+    const q1 = channel_operand(bp, npu, flags, 1, mult), q2 = channel_operand(bp, npu, flags, 2, mult), q3 = channel_operand(bp, npu, flags, 3, mult);
     const nrem = n - c;
     for (let ty = 0; ty < tilesH; ty++) {
       for (let tx = 0; tx < tilesW; tx++) {
@@ -229,10 +244,10 @@ function output_tiles(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, ch
           y10 = i32x4.add(r10, r11); y11 = i32x4.add(r11, r12);
         }
         const oy = ty * 2, ox = tx * 2;
-        store_px(out, outH, outW, n, oy, ox, c, nrem, y00, bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags, mode);
-        store_px(out, outH, outW, n, oy, ox + 1, c, nrem, y01, bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags, mode);
-        store_px(out, outH, outW, n, oy + 1, ox, c, nrem, y10, bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags, mode);
-        store_px(out, outH, outW, n, oy + 1, ox + 1, c, nrem, y11, bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags, mode);
+        store_px(out, outH, outW, n, oy, ox, c, nrem, y00, bias, mult, q1, q2, q3, zp, lo, hi, half, flags, mode);
+        store_px(out, outH, outW, n, oy, ox + 1, c, nrem, y01, bias, mult, q1, q2, q3, zp, lo, hi, half, flags, mode);
+        store_px(out, outH, outW, n, oy + 1, ox, c, nrem, y10, bias, mult, q1, q2, q3, zp, lo, hi, half, flags, mode);
+        store_px(out, outH, outW, n, oy + 1, ox + 1, c, nrem, y11, bias, mult, q1, q2, q3, zp, lo, hi, half, flags, mode);
       }
     }
   }
@@ -353,10 +368,8 @@ function output6_variants(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32
   out: usize, outH: i32, outW: i32, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32, m: i32): void {
   if (mode == 1) {
     output_tiles6(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, 0, 0, 0, 0, 1, m);
-  } else if (flags & (REQUANT_LEFT_SHIFT | REQUANT_NO_RIGHT_SHIFT)) {
-    output_tiles6(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, flags, 0, m);
   } else {
-    output_tiles6(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, 0, 0, m);
+    output_tiles6(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, flags, 0, m);
   }
 }
 
@@ -369,9 +382,8 @@ function output_tiles6(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, c
   const npu = <usize>np;
   for (let c = 0; c < n; c += 4) {
     const bp = chan + (<usize>c << 2);
-    const bias = v128.load(bp), mult = v128.load(bp + (npu << 2)), rexp = v128.load(bp + npu * 12);
-    const lmul = flags & REQUANT_LEFT_SHIFT ? v128.load(bp + (npu << 3)) : mult;
-    const rnone = flags & REQUANT_NO_RIGHT_SHIFT ? v128.load(bp + (npu << 4)) : mult;
+    const bias = v128.load(bp), mult = v128.load(bp + (npu << 2));
+    const q1 = channel_operand(bp, npu, flags, 1, mult), q2 = channel_operand(bp, npu, flags, 2, mult), q3 = channel_operand(bp, npu, flags, 3, mult);
     const nrem = n - c;
     for (let ty = 0; ty < tilesH; ty++) {
       for (let tx = 0; tx < tilesW; tx++) {
@@ -390,7 +402,7 @@ function output_tiles6(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, c
           const oy = ty * m + j;
           for (let l = 0; l < m; l++) {
             const y = recover_576(v128.load(r + (<usize>l << 4)));
-            store_px(out, outH, outW, n, oy, tx * m + l, c, nrem, y, bias, mult, lmul, rexp, rnone, zp, lo, hi, half, flags, mode);
+            store_px(out, outH, outW, n, oy, tx * m + l, c, nrem, y, bias, mult, q1, q2, q3, zp, lo, hi, half, flags, mode);
           }
         }
       }

@@ -14,7 +14,8 @@
 // (z + 2^30 + (y < 0 ? -1 : 0)) >> 31 — a fixed shift, so no per-lane shift count is needed (WASM SIMD has
 // none). Only the low 32 bits of each 64-bit >> 31 are kept, so the cheap logical shift gives the same bits.
 
-/** Channel-parameter block: bias, mult, lmul, rexp, rnone — i32[np] each, at byte offsets 0, 4np, 8np, 12np, 16np. */
+/** Channel-parameter block: bias, mult, lmul, rexp, rnone — i32[np] each, at byte offsets 0, 4np, 8np, 12np, 16np;
+ *  float scales f64[np] at 20np; the high-word form's hmul, hadd, hneg — i32[np] each at 28np, 32np, 36np. */
 
 @inline
 export function requantize_scalar(acc: i32, mult: i32, lmul: i32, rexp: i32, rnone: i32): i32 {
@@ -36,6 +37,10 @@ export const REQUANT_NO_RIGHT_SHIFT = 2; // some channel has e = 0 (rnone lanes)
 /** Float requantization (TFLite's reference FULLY_CONNECTED since LiteRT 921360770, e.g. TF 2.21 BUILTIN_REF):
  *  q = round_half_away(double(acc) · scale[c]), scale[c] = double(in)·double(w[c]) / double(out), f64[np] at 20·np. */
 export const REQUANT_FLOAT = 4;
+/** The layer has the headroom for requantize_hw_i32x4 (its parameters are in the block); the uniform final shift
+ *  is flags >>> REQUANT_HW_SHIFT_BIT. */
+export const REQUANT_HIGH_WORD = 8;
+export const REQUANT_HW_SHIFT_BIT = 8;
 
 // 2^30 in both i64 lanes, the rounding term of requantize_i32x4. Kept in memory and loaded once per kernel call:
 // V8 rebuilds a v128 constant at every use inside a loop (four instructions for this one, ≈ 20 % of the
@@ -64,6 +69,23 @@ export function requantize_i32x4(acc: v128, mult: v128, lmul: v128, rexp: v128, 
   let r = i32x4.sub(v128.xor(i32x4.shuffle(zLo, zHi, 0, 2, 4, 6), sign), sign);
   if (flags & REQUANT_NO_RIGHT_SHIFT) r = v128.bitselect(y, r, rnone);
   return i32x4.min_s(i32x4.max_s(i32x4.add(r, zp), lo), hi);
+}
+
+/**
+ * requantize_i32x4 with one 32×32→64 multiply instead of two, plus the output zero point and clamp. Both roundings
+ * fold into one floor: with e = the channel's right shift, E = the layer's largest, d = E − e,
+ *   result = floor((x·2^(d+2)·M + 2^(30+d+2) + 2^(30+E+2) − [x < 0]·2^(31+d+2)) / 2^(33+E))
+ * (floor of a floor is one floor; [x < 0] stands for TFLite's sign-dependent tie rule), and every added term is a
+ * multiple of 2^32, so only the high word of the product is needed: h = hi32(x·hmul·M) + hadd − ([x < 0] & hneg),
+ * result = h >> (E + 1), with hmul = 2^(left shift + d + 2), hadd = 2^d + 2^E·[e ≥ 1] + zp·2^(E+1),
+ * hneg = 2^(d+1)·[e ≥ 1]. Exact when |x|·hmul < 2^31 for every channel (pack.ts highWordRequant checks this).
+ */
+@inline
+export function requantize_hw_i32x4(x: v128, hmul: v128, mult: v128, hadd: v128, hneg: v128, shift: i32, lo: v128, hi: v128): v128 {
+  const xs = i32x4.mul(x, hmul);
+  const h = i32x4.shuffle(i64x2.extmul_low_i32x4_s(xs, mult), i64x2.extmul_high_i32x4_s(xs, mult), 1, 3, 5, 7);
+  const r = i32x4.shr_s(i32x4.sub(i32x4.add(h, hadd), v128.and(i32x4.shr_s(x, 31), hneg)), shift);
+  return i32x4.min_s(i32x4.max_s(r, lo), hi);
 }
 
 /** Stores the low `count` (< 8) bytes of the first i64 lane. */

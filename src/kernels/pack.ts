@@ -71,13 +71,18 @@ export function rowSums(w: Int8Array, n: number, k: number): Int32Array {
 
 /**
  * Channel-parameter block read by every int8 kernel's epilogue (assembly/requantize.ts):
- * bias | mult | lmul | rexp | rnone, i32[np] each, then the float-requantization scales f64[np]; 28·np bytes,
- * np % 8 == 0.
+ * bias | mult | lmul | rexp | rnone, i32[np] each, then the float-requantization scales f64[np], then the
+ * high-word form's hmul | hadd | hneg, i32[np] each; 40·np bytes, np % 8 == 0.
  */
 export function channelParamBlock(np: number, bias: ArrayLike<number>, mults: ReadonlyArray<QuantizedMultiplier> | null,
-  floatScales: ArrayLike<number> | null = null): ArrayBuffer {
-  const buf = new ArrayBuffer(28 * np);
+  floatScales: ArrayLike<number> | null = null, highWord: HighWordRequant | null = null): ArrayBuffer {
+  const buf = new ArrayBuffer(40 * np);
   if (floatScales) new Float64Array(buf, 20 * np, np).set(floatScales);
+  if (highWord) {
+    new Int32Array(buf, 28 * np, np).set(highWord.hmul);
+    new Int32Array(buf, 32 * np, np).set(highWord.hadd);
+    new Int32Array(buf, 36 * np, np).set(highWord.hneg);
+  }
   const b = new Int32Array(buf, 0, np);
   const m = new Int32Array(buf, 4 * np, np);
   const l = new Int32Array(buf, 8 * np, np);
@@ -95,6 +100,45 @@ export function channelParamBlock(np: number, bias: ArrayLike<number>, mults: Re
     }
   }
   return buf;
+}
+
+/** Per-channel operands and the layer's final shift of the high-word requantization (requantize_hw_i32x4). */
+export interface HighWordRequant {
+  hmul: Int32Array;
+  hadd: Int32Array;
+  hneg: Int32Array;
+  /** E + 1, E = the largest right shift of the layer. */
+  shift: number;
+}
+
+/**
+ * The high-word requantization's operands for a layer (assembly/requantize.ts requantize_hw_i32x4), or null when
+ * some channel lacks the headroom: that form is exact only while |x|·hmul < 2^31 for every accumulator x, bounded
+ * here by |bias| + Σ_k |w| · max |input − input zero point|. weights: [n][k] (OHWI conv / FC rows).
+ */
+export function highWordRequant(mults: ReadonlyArray<QuantizedMultiplier>, bias: ArrayLike<number> | null,
+  weights: Int8Array, n: number, inputZeroPoint: number, outputZeroPoint: number): HighWordRequant | null {
+  if (n < 1 || mults.length !== n || weights.length % n !== 0) return null;
+  const k = weights.length / n;
+  const maxDev = Math.max(127 - inputZeroPoint, inputZeroPoint + 128);
+  let E = 0;
+  for (const { shift } of mults) E = Math.max(E, -shift);
+  if (E > 21) return null; // keeps h = hi32(·) + hadd − hneg inside int32 (|hi32| ≤ 2^30, |hadd| < 2^(E+9))
+  const hmul = new Int32Array(n), hadd = new Int32Array(n), hneg = new Int32Array(n);
+  for (let c = 0; c < n; c++) {
+    const { multiplier, shift } = mults[c]!;
+    if (!(multiplier >= 0 && multiplier < 2 ** 31)) return null;
+    const left = Math.max(shift, 0), e = Math.max(-shift, 0), d = E - e;
+    let absSum = 0;
+    for (let i = c * k; i < (c + 1) * k; i++) absSum += Math.abs(weights[i]!);
+    const bound = Math.abs(bias?.[c] ?? 0) + absSum * maxDev;
+    const mul = 2 ** (left + d + 2);
+    if (left + d + 2 > 30 || bound * mul >= 2 ** 31) return null;
+    hmul[c] = mul;
+    hadd[c] = 2 ** d + (e >= 1 ? 2 ** E : 0) + outputZeroPoint * 2 ** (E + 1);
+    hneg[c] = e >= 1 ? 2 ** (d + 1) : 0;
+  }
+  return { hmul, hadd, hneg, shift: E + 1 };
 }
 
 /** Flags for the SIMD requantization (assembly/requantize.ts): 1 = some left shift, 2 = some channel without right shift. */

@@ -10,12 +10,14 @@ import type { RelaxedDotMode, RelaxedDotProbe } from '../wasm/probe.js';
 import { channelMultipliers, floatRequantScales } from './quantize-multiplier.js';
 import {
   channelParamBlock, packGemmC2I16, packGemmC4I8, packGemmF32, packGemvR4K16, packWinogradFilter, padRows,
-  WINOGRAD_G_6_2X2, WINOGRAD_G_6_3X3, WINOGRAD_G_F2X2_2X2, WINOGRAD_G_F2X2_3X3, requantFlags, rowSums, roundUp,
+  WINOGRAD_G_6_2X2, WINOGRAD_G_6_3X3, WINOGRAD_G_F2X2_2X2, WINOGRAD_G_F2X2_3X3, highWordRequant, requantFlags, rowSums, roundUp,
 } from './pack.js';
 import { checkConv, checkDepthwise, checkFc, checkQuantized, checkHybrid, checkFloat, KernelArgumentError } from './validate.js';
 
-/** assembly/requantize.ts REQUANT_FLOAT. */
+/** assembly/requantize.ts REQUANT_FLOAT, REQUANT_HIGH_WORD, REQUANT_HW_SHIFT_BIT. */
 const REQUANT_FLOAT = 4;
+const REQUANT_HIGH_WORD = 8;
+const REQUANT_HW_SHIFT_BIT = 8;
 
 export { BackendUnavailableError } from '../wasm/errors.js';
 export { KernelArgumentError } from './validate.js';
@@ -165,7 +167,7 @@ class Runtime implements KernelRuntimeEx {
 
   /** Channel-parameter block and kernel flags for the requantization the op asks for (api.ts). */
   private requantBlock(np: number, n: number, bias: ArrayLike<number>, params: QuantizedParams,
-    byDefault: 'fixed-point' | 'float', fcPerTensor: boolean): { chan: number; flags: number } {
+    byDefault: 'fixed-point' | 'float', fcPerTensor: boolean, highWord = false): { chan: number; flags: number } {
     const mode = params.requantization ?? byDefault;
     if (mode !== 'fixed-point' && mode !== 'float') {
       throw new KernelArgumentError(`requantization must be 'fixed-point' or 'float', got ${String(mode)}`);
@@ -175,7 +177,11 @@ class Runtime implements KernelRuntimeEx {
       return { chan: this.place(channelParamBlock(np, bias, null, scales)), flags: REQUANT_FLOAT };
     }
     const mults = channelMultipliers(params.inputScale, params.weightScales, params.outputScale, n, fcPerTensor);
-    return { chan: this.place(channelParamBlock(np, bias, mults)), flags: requantFlags(mults) };
+    // GEMM and Winograd epilogues of the SIMD builds take the one-multiply form where the layer has the headroom.
+    const hw = highWord && this.build !== 'scalar'
+      ? highWordRequant(mults, params.bias, params.weights, n, params.inputZeroPoint, params.outputZeroPoint) : null;
+    const flags = requantFlags(mults) | (hw ? REQUANT_HIGH_WORD | (hw.shift << REQUANT_HW_SHIFT_BIT) : 0);
+    return { chan: this.place(channelParamBlock(np, bias, mults, null, hw)), flags };
   }
 
   conv2dQS8(geom: ConvGeometry, params: QuantizedParams): PreparedOp {
@@ -185,7 +191,7 @@ class Runtime implements KernelRuntimeEx {
     if (winograd) return this.conv2dQS8Winograd(geom, params, winograd);
     const g = this.packConvGemm(geom, params.weights);
     const bias = foldedBias(params.bias, g.n, this.foldOffset(params.inputZeroPoint), params.weights, g.k);
-    const { chan, flags } = this.requantBlock(g.np, g.n, bias, params, 'fixed-point', false);
+    const { chan, flags } = this.requantBlock(g.np, g.n, bias, params, 'fixed-point', false, true);
     const inStride = geom.inH * geom.inW * geom.inC, outStride = g.m * g.n;
     const { inputZeroPoint: inZp, outputZeroPoint: outZp, activationMin: lo, activationMax: hi } = params;
     const gemm = this.gemm();
@@ -271,7 +277,7 @@ class Runtime implements KernelRuntimeEx {
 
   private conv2dQS8Winograd(geom: ConvGeometry, params: QuantizedParams, kind: WinogradKind): PreparedOp {
     const w = this.prepareWinograd(geom, params.weights, kind);
-    const { chan, flags } = this.requantBlock(w.np, w.n, params.bias ?? new Int32Array(w.n), params, 'fixed-point', false);
+    const { chan, flags } = this.requantBlock(w.np, w.n, params.bias ?? new Int32Array(w.n), params, 'fixed-point', false, true);
     this.claimScratch(w.scratchBytes);
     const inStride = geom.inH * geom.inW * geom.inC, outStride = geom.outH * geom.outW * w.n;
     const { inputZeroPoint: inZp, outputZeroPoint: outZp, activationMin: lo, activationMax: hi } = params;

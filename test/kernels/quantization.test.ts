@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { createKernelRuntime } from '../../src/kernels/runtime.js';
 import { detectFeatures } from '../../src/wasm/loader.js';
 import type { Build } from '../../src/kernels/api.js';
-import { quantizeMultiplier } from '../../src/kernels/quantize-multiplier.js';
+import { channelMultipliers, quantizeMultiplier } from '../../src/kernels/quantize-multiplier.js';
+import { highWordRequant } from '../../src/kernels/pack.js';
 import {
   asymmetricQuantizeFloats, multiplyByQuantizedMultiplier, quantizeMultiplierRef, quantizeStaticRef, roundHalfAwayFromZero,
   roundingDivideByPOT, saturatingRoundingDoublingHighMul, symmetricQuantizeFloats,
@@ -118,6 +119,80 @@ describe.each(builds)('%s build: requantization through the FC kernel', (build) 
       }
     }
     expect(checked).toBe(24 * channels);
+  });
+});
+
+describe.each(builds)('%s build: fixed-point requantization in the conv epilogues', (build) => {
+  // A 1×1 conv over one input channel with every weight 1: acc[p][c] = bias[c] + x[p] − zp, chosen around the exact
+  // ties of each channel's multiplier (power-of-two scales tie exactly), both signs, both shift signs. SIMD builds
+  // take the high-word form when highWordRequant admits the layer, else the two-multiply form; scalar the i64 one.
+  const layer = (r: ReturnType<typeof rng>, channels: number, round: number, oneHugeBias: boolean) => {
+    const scales = new Float32Array(channels).map((_, c) => {
+      const kind = (c + round) % 4;
+      return kind === 0 ? 2 ** -r.int(1, 16) : kind === 1 ? 3 * 2 ** -r.int(2, 16)
+        : kind === 2 ? 2 ** (-14 + 14 * r.next()) : 1 + 3 * r.next(); // the last: multiplier > 1 (left shift)
+    });
+    const bias = new Int32Array(channels).map((_, c) => {
+      const s = scales[c]!;
+      const tie = Math.round(r.int(-140, 140) / s) + (r.next() < 0.5 ? 1 : -1) * Math.round(0.5 / s);
+      return Math.max(-(2 ** 20), Math.min(2 ** 20, tie));
+    });
+    // One accumulator past the headroom moves the whole layer to the two-multiply form.
+    if (oneHugeBias) bias[channels - 1] = r.pick([1, -1]) * (2 ** 30 - r.int(0, 999));
+    return { scales, bias, zp: r.int(-128, 127), outZp: r.int(-20, 20) };
+  };
+  const run = async (round: number, channels: number, oneHugeBias: boolean) => {
+    const rt = await createKernelRuntime({ backend: build });
+    const r = rng(100 + round);
+    const { scales, bias, zp, outZp } = layer(r, channels, round, oneHugeBias);
+    const pixels = 24;
+    const x = new Int8Array(pixels).map((_, p) => Math.max(-128, Math.min(127, zp + (p % 7) - 3 + (p >= 20 ? r.int(-100, 100) : 0))));
+    const params = {
+      weights: new Int8Array(channels).fill(1), bias, inputScale: 1, inputZeroPoint: zp, weightScales: scales,
+      outputScale: 1, outputZeroPoint: outZp, activationMin: -128, activationMax: 127,
+    };
+    const op = rt.conv2dQS8({ batch: 1, inH: pixels, inW: 1, inC: 1, outH: pixels, outW: 1, outC: channels, kH: 1, kW: 1,
+      strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0 }, params);
+    const inPtr = rt.alloc(pixels), outPtr = rt.alloc(pixels * channels);
+    new Int8Array(rt.memory.buffer, inPtr, pixels).set(x);
+    op.run(inPtr, outPtr);
+    const got = new Int8Array(rt.memory.buffer, outPtr, pixels * channels);
+    let mismatches = 0;
+    for (let p = 0; p < pixels; p++) {
+      for (let c = 0; c < channels; c++) {
+        const [m, shift] = quantizeMultiplierRef(scales[c]!);
+        const acc = bias[c]! + x[p]! - zp;
+        const want = Math.max(-128, Math.min(127, multiplyByQuantizedMultiplier(acc, m, shift) + outZp));
+        if (got[p * channels + c] !== want && mismatches++ < 5) {
+          expect(`pixel ${p} channel ${c} acc ${acc} scale ${scales[c]}: ${got[p * channels + c]}`).toBe(`… ${want}`);
+        }
+      }
+    }
+    expect(mismatches).toBe(0);
+    const mults = channelMultipliers(1, scales, 1, channels, false);
+    return highWordRequant(mults, bias, params.weights, channels, zp, outZp);
+  };
+
+  it('at ties and both shift signs, where the high-word form is admitted', async () => {
+    for (let round = 0; round < 12; round++) expect(await run(round, 72, false)).not.toBeNull();
+  });
+  it('at ties with accumulators too large for it (the two-multiply form)', async () => {
+    for (let round = 0; round < 12; round++) expect(await run(round, 72, true)).toBeNull();
+  });
+});
+
+describe('highWordRequant (admission)', () => {
+  const w = new Int8Array([127, -127, 3, 0]);
+  it('admits a layer whose accumulators have the headroom and refuses one that does not', () => {
+    const m = [{ multiplier: 1 << 30, shift: -3 }, { multiplier: (1 << 30) + 5, shift: -1 }];
+    const hw = highWordRequant(m, new Int32Array([1000, -1000]), w, 2, -128, 5)!;
+    expect(hw.shift).toBe(4); // E = 3
+    expect(Array.from(hw.hmul)).toEqual([4, 16]); // 2^(d + 2), d = 0 and 2
+    expect(Array.from(hw.hadd)).toEqual([1 + 8 + 5 * 16, 4 + 8 + 5 * 16]);
+    expect(Array.from(hw.hneg)).toEqual([2, 8]);
+    // |bias| + Σ|w|·255 = 2^31/16 + … exceeds the headroom of the channel with hmul 16
+    expect(highWordRequant(m, new Int32Array([0, 2 ** 27]), w, 2, -128, 5)).toBeNull();
+    expect(highWordRequant([{ multiplier: 1 << 30, shift: -22 }, m[1]!], null, w, 2, 0, 0)).toBeNull(); // E > 21
   });
 });
 
