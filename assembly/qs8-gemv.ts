@@ -16,7 +16,7 @@ function reduce4(a0: v128, a1: v128, a2: v128, a3: v128): v128 {
 }
 
 @inline
-function store4(out: usize, s: v128, chan: usize, np: usize, r: usize,
+export function store4(out: usize, s: v128, chan: usize, np: usize, r: usize,
   zp: v128, lo: v128, hi: v128, half: v128, nrem: i32, mode: i32, flags: i32): void {
   const bp = chan + (r << 2);
   s = i32x4.add(s, v128.load(bp));
@@ -121,6 +121,23 @@ function qs8_gemv_4x16__wasmrelaxed_u4dot(x: usize, kp: i32, w: usize, n: i32, c
   }
 }
 
+/** Scalar epilogue of one output: + bias, then requantized int8 (mode 0) or int32 (mode 1). */
+@inline
+export function store1(out: usize, s: i32, chan: usize, npu: usize, col: usize,
+  outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32): void {
+  const cp4 = chan + (col << 2);
+  const acc = s + load<i32>(cp4);
+  if (mode == 0) {
+    const q = flags & REQUANT_FLOAT
+      ? requantize_float_scalar(acc, load<f64>(chan + npu * 20 + (col << 3)))
+      : requantize_scalar(acc, load<i32>(cp4 + (npu << 2)), load<i32>(cp4 + (npu << 3)),
+        load<i32>(cp4 + npu * 12), load<i32>(cp4 + (npu << 4)));
+    store<i8>(out + col, i8(clamp_i32(q + outZp, outMin, outMax)));
+  } else {
+    store<i32>(out + (col << 2), acc);
+  }
+}
+
 /** Scalar 4 rows per step over the same layout. */
 function qs8_gemv_4x1__scalar(x: usize, kp: i32, w: usize, n: i32, chan: usize, np: i32,
   out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32): void {
@@ -141,19 +158,7 @@ function qs8_gemv_4x1__scalar(x: usize, kp: i32, w: usize, n: i32, chan: usize, 
     }
     const cnt = min(4, n - r);
     for (let j = 0; j < cnt; j++) {
-      const s = (j == 0 ? s0 : j == 1 ? s1 : j == 2 ? s2 : s3);
-      const col = <usize>(r + j);
-      const acc = s + load<i32>(chan + (col << 2));
-      if (mode == 0) {
-        const cp4 = chan + (col << 2);
-        const q = flags & REQUANT_FLOAT
-          ? requantize_float_scalar(acc, load<f64>(chan + npu * 20 + (col << 3)))
-          : requantize_scalar(acc, load<i32>(cp4 + (npu << 2)), load<i32>(cp4 + (npu << 3)),
-            load<i32>(cp4 + npu * 12), load<i32>(cp4 + (npu << 4)));
-        store<i8>(out + col, i8(clamp_i32(q + outZp, outMin, outMax)));
-      } else {
-        store<i32>(out + (col << 2), acc);
-      }
+      store1(out, j == 0 ? s0 : j == 1 ? s1 : j == 2 ? s2 : s3, chan, npu, <usize>(r + j), outZp, outMin, outMax, mode, flags);
     }
   }
 }

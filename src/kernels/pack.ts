@@ -41,6 +41,13 @@ export function packGemvR4K16(w: Int8Array, n: number, k: number, kp: number, np
   return out;
 }
 
+/** Rows [n][k] → transposed [k][np] (column r of row kk is w[r][kk]; columns ≥ n zero): the sparse-input GEMV. */
+export function transposeRows(w: Int8Array, n: number, k: number, np: number): Int8Array {
+  const out = new Int8Array(k * np);
+  for (let r = 0; r < n; r++) for (let kk = 0; kk < k; kk++) out[kk * np + r] = w[r * k + kk]!;
+  return out;
+}
+
 /** Rows [n][k] → [np][kp] with zero padding (GEMV layouts, int8 or f32). */
 export function padRows<T extends Int8Array | Float32Array>(w: T, n: number, k: number, kp: number, np: number): T {
   const out = new (w.constructor as { new(len: number): T })(np * kp);

@@ -9,7 +9,7 @@ import { BumpAllocator } from '../wasm/allocator.js';
 import type { RelaxedDotMode, RelaxedDotProbe } from '../wasm/probe.js';
 import { channelMultipliers, floatRequantScales } from './quantize-multiplier.js';
 import {
-  channelParamBlock, packGemmC2I16, packGemmC4I8, packGemmF32, packGemvR4K16, packWinogradFilter, padRows,
+  channelParamBlock, transposeRows, packGemmC2I16, packGemmC4I8, packGemmF32, packGemvR4K16, packWinogradFilter, padRows,
   WINOGRAD_G_6_2X2, WINOGRAD_G_6_3X3, WINOGRAD_G_F2X2_2X2, WINOGRAD_G_F2X2_3X3, highWordRequant, requantFlags, rowSums, roundUp,
 } from './pack.js';
 import { checkConv, checkDepthwise, checkFc, checkQuantized, checkHybrid, checkFloat, KernelArgumentError } from './validate.js';
@@ -327,21 +327,74 @@ class Runtime implements KernelRuntimeEx {
   fullyConnectedQS8(geom: FcGeometry, params: QuantizedParams): PreparedOp {
     checkFc(geom, params.weights.length);
     checkQuantized(params, geom.outFeatures);
-    const n = geom.outFeatures, k = geom.inFeatures, kp = roundUp(k, 16), np = roundUp(n, 8);
+    const n = geom.outFeatures, k = geom.inFeatures, rows = geom.batch;
+    const perTensor = params.weightScales.length === 1;
+    const { inputZeroPoint: inZp, outputZeroPoint: outZp, activationMin: lo, activationMax: hi } = params;
+    const sparse = this.sparseFc(params.weights, n, k);
+    const sq = sparse && this.requantBlock(sparse.np, n, params.bias ?? new Int32Array(n), params, 'float', perTensor);
+    // Dense rows. Several rows with per-channel weights: one GEMM over all rows, as a 1×1 conv over a [1, rows, 1, k]
+    // image keeping FC's float requantization (per-tensor FC rounds its multiplier differently: a GEMV per row).
+    const gemm = rows > 1 && !perTensor
+      ? this.conv2dQS8({ batch: 1, inH: rows, inW: 1, inC: k, outH: rows, outW: 1, outC: n, kH: 1, kW: 1,
+        strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0 }, { ...params, requantization: 'float' })
+      : null;
+    const gemvRow = gemm ? null : this.fcGemvRow(params, n, k, perTensor);
+    if (sparse) this.claimScratch(sparse.scratchBytes);
+    return {
+      run: (inputPtr: number, outputPtr: number) => {
+        let denseRows = 0;
+        for (let b = 0; b < rows; b++) {
+          const x = inputPtr + b * k, out = outputPtr + b * n;
+          if (sparse && sparse.run(x, inZp, this.scratchPtr(), sq!.chan, out, outZp, lo, hi, 0, sq!.flags)) continue;
+          if (gemvRow) gemvRow(x, out);
+          else denseRows++;
+        }
+        // The GEMM rewrites the sparse rows too, with the same values (both sums are exact).
+        if (denseRows > 0) gemm!.run(inputPtr, outputPtr);
+      },
+    };
+  }
+
+  /** The dense int8 GEMV of one row of a fully-connected layer. */
+  private fcGemvRow(params: QuantizedParams, n: number, k: number, perTensor: boolean): (x: number, out: number) => void {
+    const kp = roundUp(k, 16), np = roundUp(n, 8);
     const wPtr = this.place(packGemvR4K16(params.weights, n, k, kp, np));
     const fc = this.fcKernel(k, kp);
     const bias = foldedBias(params.bias, n, fc.fold(params.inputZeroPoint), params.weights, k);
-    const { chan, flags } = this.requantBlock(np, n, bias, params, 'float', params.weightScales.length === 1);
+    const { chan, flags } = this.requantBlock(np, n, bias, params, 'float', perTensor);
     this.claimScratch(fc.xBytes);
     const { inputZeroPoint: inZp, outputZeroPoint: outZp, activationMin: lo, activationMax: hi } = params;
     const { pack, gemv } = fc;
+    return (x, out) => {
+      const xPtr = this.scratchPtr();
+      pack(x, inZp, xPtr);
+      gemv(xPtr, kp, wPtr, n, chan, np, out, outZp, lo, hi, 0, flags);
+    };
+  }
+
+  /**
+   * The sparse-input path of a fully-connected layer (assembly/qs8-spmv.ts), or null for rows shorter than 64:
+   * weights transposed to [k][np], np = n rounded up to 32. run() returns false, having only looked, when more than
+   * 3/8 of the row differs from the zero point: there the dense kernels are faster (measured break-even near 0.4
+   * of the row against the relaxed 4-bit GEMV, 0.45 against dot16; a ReLU's output is mostly zeros).
+   */
+  private sparseFc(weights: Int8Array, n: number, k: number) {
+    if (k < 64) return null;
+    const np = roundUp(n, 32);
+    const wt = this.place(transposeRows(weights, n, k, np));
+    const maxPairs = Math.floor((3 * k) / 16);
+    const entries = 2 * maxPairs + 18;
+    const valsOff = roundUp(entries * 4, 16);
+    const kx = this.kernels;
     return {
-      run: (inputPtr: number, outputPtr: number) => {
-        const xPtr = this.scratchPtr();
-        for (let b = 0; b < geom.batch; b++) {
-          pack(inputPtr + b * k, inZp, xPtr);
-          gemv(xPtr, kp, wPtr, n, chan, np, outputPtr + b * n, outZp, lo, hi, 0, flags);
-        }
+      np,
+      scratchBytes: valsOff + roundUp(entries * 2, 16),
+      run(x: number, zp: number, scratch: number, chan: number, out: number,
+        outZp: number, lo: number, hi: number, mode: number, flags: number): boolean {
+        const pairs = kx.qs8_gather_nonzero(x, k, zp, np, maxPairs, scratch, scratch + valsOff);
+        if (pairs < 0) return false;
+        kx.qs8_gemv_pairs(pairs, scratch, scratch + valsOff, wt, n, chan, np, out, outZp, lo, hi, mode, flags);
+        return true;
       },
     };
   }
@@ -445,8 +498,10 @@ class Runtime implements KernelRuntimeEx {
     const wPtr = this.place(packGemvR4K16(params.weights, n, k, kp, np));
     const h = this.hybridCommon(n, np, params, k);
     const fc = this.fcKernel(k, kp);
-    // Scratch: quantized input | packed row | int32 accumulators.
-    const xOff = roundUp(k, 16), accOff = xOff + roundUp(fc.xBytes, 16);
+    const sparse = this.sparseFc(params.weights, n, k);
+    const sparseChan = sparse && this.place(channelParamBlock(sparse.np, new Int32Array(0), null));
+    // Scratch: quantized input | packed row or the sparse path's lists | int32 accumulators.
+    const xOff = roundUp(k, 16), accOff = xOff + roundUp(Math.max(fc.xBytes, sparse?.scratchBytes ?? 0), 16);
     this.claimScratch(accOff + np * 4);
     const quantize = this.quantizer(params.asymmetricQuantizeInputs);
     const asym = params.asymmetricQuantizeInputs;
@@ -458,9 +513,14 @@ class Runtime implements KernelRuntimeEx {
         for (let b = 0; b < geom.batch; b++) {
           const sf = quantize(inputPtr + b * k * 4, k, qPtr);
           const zp = asym ? this.kernels.quantize_last_zero_point() : 0;
-          pack(qPtr, zp, xPtr);
-          gemv(xPtr, kp, wPtr, n, h.chan, np, accPtr, 0, 0, 0, 1, 0);
-          this.kernels.hybrid_epilogue(accPtr, 1, n, h.rowsumPtr, fold(zp), zp, sf, h.wscalePtr, 2, h.biasPtr,
+          // The sparse path's sums are Σ w·(q − zp) already: no zero-point correction.
+          let corr = 0;
+          if (!(sparse && sparse.run(qPtr, zp, xPtr, sparseChan!, accPtr, 0, 0, 0, 1, 0))) {
+            pack(qPtr, zp, xPtr);
+            gemv(xPtr, kp, wPtr, n, h.chan, np, accPtr, 0, 0, 0, 1, 0);
+            corr = fold(zp);
+          }
+          this.kernels.hybrid_epilogue(accPtr, 1, n, h.rowsumPtr, corr, zp, sf, h.wscalePtr, 2, h.biasPtr,
             lo, hi, outputPtr + b * n * 4);
         }
       },
@@ -468,16 +528,19 @@ class Runtime implements KernelRuntimeEx {
   }
 
   /**
-   * Several rows (batched models): each row quantized with its own scale (and zero point), then one GEMM over
-   * the weights for all rows instead of a GEMV per row, and the per-row float epilogue. The int32 sums equal
-   * the GEMV's, so results are identical.
+   * Several rows (batched models): each row quantized with its own scale (and zero point); sparse rows take the
+   * sparse-input path, and if any row is dense one GEMM over the weights runs for all rows instead of a GEMV per
+   * row (rewriting the sparse rows' sums with the same values); then the per-row float epilogue. Every path's
+   * int32 sums equal the GEMV's, so results are identical.
    */
   private fullyConnectedHybridGemm(geom: FcGeometry, params: HybridParams): PreparedOp {
     const rows = geom.batch, n = geom.outFeatures, k = geom.inFeatures;
     const g = this.packConvGemm({ ...fcRowGeometry(k), inH: rows, outH: rows, outC: n }, params.weights);
     const h = this.hybridCommon(n, g.np, params, k);
-    // Scratch: one quantized row | im2col rows | int32 accumulators.
-    const aOff = roundUp(k, 16), accOff = aOff + g.aBytes;
+    const sparse = this.sparseFc(params.weights, n, k);
+    const sparseChan = sparse && this.place(channelParamBlock(sparse.np, new Int32Array(0), null));
+    // Scratch: one quantized row | the sparse path's lists | im2col rows | int32 accumulators.
+    const listOff = roundUp(k, 16), aOff = listOff + roundUp(sparse?.scratchBytes ?? 0, 16), accOff = aOff + g.aBytes;
     this.claimScratch(accOff + rows * n * 4);
     const quantize = this.quantizer(params.asymmetricQuantizeInputs);
     const asym = params.asymmetricQuantizeInputs;
@@ -488,15 +551,17 @@ class Runtime implements KernelRuntimeEx {
     return {
       run: (inputPtr: number, outputPtr: number) => {
         const qPtr = this.scratchPtr(), aPtr = qPtr + aOff, accPtr = qPtr + accOff;
+        let denseRows = 0;
         for (let r = 0; r < rows; r++) {
           scales[r] = quantize(inputPtr + r * k * 4, k, qPtr);
-          zeroPoints[r] = asym ? this.kernels.quantize_last_zero_point() : 0;
-          packRow(qPtr, zeroPoints[r]!, aPtr + r * g.rowBytes, g.kp);
+          const zp = zeroPoints[r] = asym ? this.kernels.quantize_last_zero_point() : 0;
+          if (!(sparse && sparse.run(qPtr, zp, qPtr + listOff, sparseChan!, accPtr + r * n * 4, 0, 0, 0, 1, 0))) denseRows++;
+          packRow(qPtr, zp, aPtr + r * g.rowBytes, g.kp);
         }
-        gemm(aPtr, g.kp, rows, g.bPtr, n, h.chan, g.np, accPtr, n * 4, 0, 0, 0, 1, 0);
+        if (denseRows > 0) gemm(aPtr, g.kp, rows, g.bPtr, n, h.chan, g.np, accPtr, n * 4, 0, 0, 0, 1, 0);
         for (let r = 0; r < rows; r++) {
           const zp = zeroPoints[r]!;
-          this.kernels.hybrid_epilogue(accPtr + r * n * 4, 1, n, h.rowsumPtr, this.foldOffset(zp), zp,
+          this.kernels.hybrid_epilogue(accPtr + r * n * 4, 1, n, h.rowsumPtr, denseRows > 0 ? this.foldOffset(zp) : 0, zp,
             scales[r]!, h.wscalePtr, 2, h.biasPtr, lo, hi, outputPtr + r * n * 4);
         }
       },

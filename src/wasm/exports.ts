@@ -28,6 +28,9 @@ export interface KernelExports {
     out: number, outZp: number, outMin: number, outMax: number, mode: number, flags: number): void;
   qs8_gemv_relaxed(x: number, kp: number, w: number, n: number, chan: number, np: number,
     out: number, outZp: number, outMin: number, outMax: number, mode: number, flags: number): void;
+  qs8_gather_nonzero(x: number, k: number, zp: number, np: number, maxPairs: number, offs: number, vals: number): number;
+  qs8_gemv_pairs(pairs: number, offs: number, vals: number, wt: number, n: number, chan: number, np: number,
+    out: number, outZp: number, outMin: number, outMax: number, mode: number, flags: number): void;
   qs8_gemv_u4(x: number, kp: number, w: number, n: number, chan: number, np: number,
     out: number, outZp: number, outMin: number, outMax: number, mode: number, flags: number): void;
   qs8_wino2x2_input(input: number, inH: number, inW: number, inC: number, tilesH: number, tilesW: number,

@@ -36,14 +36,7 @@ export const fullyConnected: OpDefinition = {
     let kernel: PreparedOp;
     if (family === 'f32') kernel = rt.fullyConnectedF32(geom, floatParams(ctx, weights, bias, outFeatures, options.activation));
     else if (family === 'qs8') {
-      const params = quantizedParams(ctx, input, weights, bias, output, outFeatures, 0, options.activation);
-      // Several rows (batched models): one GEMM over the weights instead of a GEMV per row, as a 1×1 conv over a
-      // [1, rows, 1, in] image, keeping FC's float requantization (conv defaults to fixed-point). Per-channel only:
-      // per-tensor FC rounds its multiplier differently (float product), so that case keeps the GEMV path.
-      kernel = batch > 1 && params.weightScales.length > 1
-        ? rt.conv2dQS8({ batch: 1, inH: batch, inW: 1, inC: inFeatures, outH: batch, outW: 1, outC: outFeatures, kH: 1, kW: 1,
-          strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0 }, { ...params, requantization: 'float' })
-        : rt.fullyConnectedQS8(geom, params);
+      kernel = rt.fullyConnectedQS8(geom, quantizedParams(ctx, input, weights, bias, output, outFeatures, 0, options.activation));
     }
     else kernel = rt.fullyConnectedHybrid(geom, hybridParams(ctx, weights, bias, outFeatures, 0, options.activation, options.asymmetricQuantizeInputs));
     ctx.readInMemory(input);

@@ -1,0 +1,137 @@
+// Fully-connected layers skip the input entries equal to the zero point (a ReLU's zeros) when at most 3/8 of a row
+// differs from it (assembly/qs8-spmv.ts). The sums are exact either way, so outputs must equal the reference at
+// every density — on both sides of the switch, with odd nonzero counts, rows of a batch that go different ways,
+// n not a multiple of 32 and k not a multiple of 16.
+import { describe, expect, it } from 'vitest';
+import { createKernelRuntime, type KernelRuntimeEx } from '../../src/kernels/runtime.js';
+import { detectFeatures } from '../../src/wasm/loader.js';
+import type { Build, KernelRuntime } from '../../src/kernels/api.js';
+import { fullyConnectedHybridReference, fullyConnectedQS8Reference } from '../../src/reference/conv.js';
+import { transposeRows } from '../../src/kernels/pack.js';
+
+const features = await detectFeatures();
+const builds: Build[] = ['scalar', ...(features.simd ? ['simd' as const] : []), ...(features.relaxedSimd ? ['relaxed' as const] : [])];
+
+function rng(seed: number) {
+  return () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) >>> 24) - 128;
+}
+
+function put(rt: KernelRuntime, a: Int8Array | Float32Array): number {
+  const p = rt.alloc(a.byteLength);
+  new Uint8Array(rt.memory.buffer, p, a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  return p;
+}
+
+/** Rows of k entries, row r with `nonzero[r]` entries (at random places) that differ from zp. */
+function sparseRows(rnd: () => number, k: number, zp: number, nonzero: number[]): Int8Array {
+  const x = new Int8Array(k * nonzero.length).fill(zp);
+  nonzero.forEach((count, r) => {
+    const idx = Array.from({ length: k }, (_, i) => i);
+    for (let i = 0; i < count; i++) {
+      const j = i + (((rnd() + 128) * 997 + i * 31) % (k - i));
+      [idx[i], idx[j]] = [idx[j]!, idx[i]!];
+      let v = rnd();
+      if (v === zp) v = zp === 127 ? 126 : zp + 1;
+      x[r * k + idx[i]!] = v;
+    }
+  });
+  return x;
+}
+
+const shapes: [k: number, n: number][] = [[64, 1], [100, 5], [257, 37], [4096, 512]];
+const fractions = [0, 0.01, 0.1, 0.37, 0.38, 0.6, 1];
+
+describe.each(builds)('%s build: sparse-input fully-connected', (build) => {
+  it('gather + pair kernels: int32 sums equal the dense sums, and more than maxPairs pairs are refused', async () => {
+    const rt = (await createKernelRuntime({ backend: build })) as KernelRuntimeEx;
+    const kx = rt.kernels;
+    for (const [k, n] of shapes) {
+      const rnd = rng(k * 13 + n);
+      const np = Math.ceil(n / 32) * 32;
+      const w = new Int8Array(n * k).map(() => Math.max(-127, rnd()));
+      const wt = put(rt, transposeRows(w, n, k, np));
+      const bias = new Int32Array(Math.ceil(np / 8) * 8 * 10); // channel block, all zero: plain sums
+      const chan = put(rt, new Int8Array(bias.buffer));
+      for (const zp of [-128, 0, 55]) {
+        for (const count of [0, 1, 2, 3, Math.floor(k / 7), Math.floor(k * 0.37)]) {
+          const x = sparseRows(rnd, k, zp, [count]);
+          const maxPairs = Math.floor((3 * k) / 16);
+          const entries = 2 * maxPairs + 18;
+          const offs = rt.alloc(entries * 4), vals = rt.alloc(entries * 2), out = rt.alloc(n * 4);
+          const pairs = kx.qs8_gather_nonzero(put(rt, x), k, zp, np, maxPairs, offs, vals);
+          expect(pairs).toBe(count > 2 * maxPairs ? -1 : Math.ceil(count / 2));
+          if (pairs < 0) continue;
+          kx.qs8_gemv_pairs(pairs, offs, vals, wt, n, chan, np, out, 0, 0, 0, 1, 0);
+          const got = Array.from(new Int32Array(rt.memory.buffer, out, n));
+          const want = Array.from({ length: n }, (_, r) => {
+            let s = 0;
+            for (let i = 0; i < k; i++) s += w[r * k + i]! * (x[i]! - zp);
+            return s;
+          });
+          expect(got).toEqual(want);
+        }
+        // Dense: refused (the caller runs the dense GEMV).
+        expect(kx.qs8_gather_nonzero(put(rt, sparseRows(rnd, k, zp, [k])), k, zp, np, Math.floor((3 * k) / 16),
+          rt.alloc(k * 4 + 80), rt.alloc(k * 2 + 40))).toBe(-1);
+      }
+    }
+  });
+
+  it.each(shapes)('int8 %i → %i: batch 1 and mixed batches equal the reference at every density', async (k, n) => {
+    const rt = await createKernelRuntime({ backend: build });
+    const rnd = rng(k * 7 + n * 3);
+    const w = new Int8Array(n * k).map(() => Math.max(-127, rnd()));
+    for (const perChannel of [true, false]) {
+      const qp = { weights: w, bias: new Int32Array(n).map(() => rnd() * 400), inputScale: 0.05, inputZeroPoint: -128,
+        weightScales: perChannel ? new Float32Array(n).map((_, c) => 0.002 + c * 1e-5) : new Float32Array([0.003]),
+        outputScale: 0.05 * Math.sqrt(k) / 4, outputZeroPoint: 3, activationMin: -128, activationMax: 127 };
+      const counts = fractions.map((f) => Math.round(f * k));
+      const x = sparseRows(rnd, k, qp.inputZeroPoint, counts);
+      const rows = counts.length;
+      const single = rt.fullyConnectedQS8({ batch: 1, inFeatures: k, outFeatures: n }, qp);
+      const batched = rt.fullyConnectedQS8({ batch: rows, inFeatures: k, outFeatures: n }, qp);
+      const allSparse = rt.fullyConnectedQS8({ batch: 2, inFeatures: k, outFeatures: n }, qp);
+      rt.reserveScratch();
+      const xPtr = put(rt, x), out = rt.alloc(rows * n);
+      for (let r = 0; r < rows; r++) {
+        single.run(xPtr + r * k, out);
+        expect(Array.from(new Int8Array(rt.memory.buffer, out, n)), `row ${counts[r]} nonzero`)
+          .toEqual(Array.from(fullyConnectedQS8Reference({ batch: 1, inFeatures: k, outFeatures: n }, qp, x.subarray(r * k, (r + 1) * k))));
+      }
+      const want = Array.from(fullyConnectedQS8Reference({ batch: rows, inFeatures: k, outFeatures: n }, qp, x));
+      batched.run(xPtr, out);
+      expect(Array.from(new Int8Array(rt.memory.buffer, out, rows * n))).toEqual(want);
+      allSparse.run(xPtr, out); // rows 0 and 1: both sparse, no GEMM
+      expect(Array.from(new Int8Array(rt.memory.buffer, out, 2 * n))).toEqual(want.slice(0, 2 * n));
+    }
+  });
+
+  it.each(shapes)('dynamic-range %i → %i: batch 1 and mixed batches equal the reference at every density', async (k, n) => {
+    const rt = await createKernelRuntime({ backend: build });
+    const rnd = rng(k * 5 + n * 11);
+    const w = new Int8Array(n * k).map(() => Math.max(-127, rnd()));
+    const counts = fractions.map((f) => Math.round(f * k));
+    const xq = sparseRows(rnd, k, 0, counts);
+    // ReLU-like rows: exact zeros, positive values elsewhere (asymmetric quantization keeps 0.0 at the zero point).
+    const xf = new Float32Array(xq.length).map((_, i) => (xq[i] === 0 ? 0 : Math.abs(xq[i]!) / 17 + 0.01));
+    const rows = counts.length;
+    for (const asymmetricQuantizeInputs of [false, true]) {
+      const hp = { weights: w, weightScales: new Float32Array(n).map((_, c) => 0.001 + c * 1e-5), bias: new Float32Array(n).fill(0.25),
+        asymmetricQuantizeInputs, activationMin: -Infinity, activationMax: Infinity };
+      const single = rt.fullyConnectedHybrid({ batch: 1, inFeatures: k, outFeatures: n }, hp);
+      const batched = rt.fullyConnectedHybrid({ batch: rows, inFeatures: k, outFeatures: n }, hp);
+      const allSparse = rt.fullyConnectedHybrid({ batch: 2, inFeatures: k, outFeatures: n }, hp);
+      rt.reserveScratch();
+      const xPtr = put(rt, xf), out = rt.alloc(rows * n * 4);
+      const want = Array.from(fullyConnectedHybridReference({ batch: rows, inFeatures: k, outFeatures: n }, hp, xf));
+      for (let r = 0; r < rows; r++) {
+        single.run(xPtr + r * k * 4, out);
+        expect(Array.from(new Float32Array(rt.memory.buffer, out, n)), `row ${counts[r]} nonzero`).toEqual(want.slice(r * n, (r + 1) * n));
+      }
+      batched.run(xPtr, out);
+      expect(Array.from(new Float32Array(rt.memory.buffer, out, rows * n))).toEqual(want);
+      allSparse.run(xPtr, out);
+      expect(Array.from(new Float32Array(rt.memory.buffer, out, 2 * n))).toEqual(want.slice(0, 2 * n));
+    }
+  });
+});
