@@ -7,6 +7,9 @@
 import { requantize_round_q31 } from './requantize';
 import { store1, store4 } from './qs8-gemv';
 
+/** Where the row-touching loads of qs8_gemv_pairs go, so that they are not optimized away. */
+const TOUCH_SINK = memory.data(4);
+
 /** One store4 (not inlined: eight call sites). Outputs past n are not written. */
 function store4_at(out: usize, s: v128, chan: usize, np: usize, r: i32, n: i32, zp: v128, lo: v128, hi: v128, half: v128, mode: i32, flags: i32): void {
   if (r < n) store4(out, s, chan, np, <usize>r, zp, lo, hi, half, n - r, mode, flags);
@@ -74,6 +77,15 @@ export function qs8_gemv_pairs(pairs: i32, offs: usize, vals: usize, wt: usize, 
   if (ASC_FEATURE_SIMD) {
     const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax), half = requantize_round_q31();
     const end = offs + (<usize>pairs << 3);
+    // Touch every line of every listed row first: these loads do not depend on each other, so their cache misses
+    // overlap, where the passes below (32 bytes of each row per pass, rows in random order) would meet them one
+    // at a time — in a game loop the rows are usually out of L2 (in-episode policy step 0.39 ms without this, 0.30 dense).
+    let touched: u32 = 0;
+    for (let o = offs; o < end; o += 8) {
+      const ra = wt + <usize>load<i32>(o), rb = wt + <usize>load<i32>(o, 4);
+      for (let l: usize = 0; l < npu; l += 64) touched |= u32(load<u8>(ra + l)) | u32(load<u8>(rb + l));
+    }
+    store<u32>(TOUCH_SINK, touched);
     for (let c0 = 0; c0 < np; c0 += 32) {
       const w = wt + <usize>c0;
       let a0 = i32x4.splat(0), a1 = i32x4.splat(0), a2 = i32x4.splat(0), a3 = i32x4.splat(0);

@@ -1,7 +1,8 @@
-// `i8x16 bench FILE [--layers [--cold]] [--backend scalar|simd|relaxed|auto] [--winograd auto|small|large|off] [--runs N] [--batch N] [--json]`: latency of
+// `i8x16 bench FILE [--layers [--cold]] [--backend scalar|simd|relaxed|auto] [--winograd auto|small|large|off] [--dense-fc] [--runs N] [--batch N] [--json]`: latency of
 // one model.run (p50/p99 per frame), and with --layers the time of every op, timed inside whole runs; --cold evicts
 // the caches (writes 64 MB) before each of those runs, as happens when other work runs between frames.
-// --batch N prepares the model for N frames (as loadModel's maxBatch does) and reports per-frame times.
+// --batch N prepares the model for N frames (as loadModel's maxBatch does) and reports per-frame times; --dense-fc
+// keeps fully-connected layers on their dense kernels (loadModel's sparseInputs: false).
 // Inputs are seeded pseudo-random values of the input's dtype; timings depend on them only through the share of
 // zeros reaching a fully-connected layer (a ReLU's zeros are skipped, assembly/qs8-spmv.ts).
 import { readFile } from 'node:fs/promises';
@@ -55,7 +56,7 @@ function macsOf(model: TfliteModel, opIndex: number): number {
 export async function run(args: string[]): Promise<number> {
   const file = args.find((a, i) => !a.startsWith('--') && !['--backend', '--winograd', '--runs', '--batch'].includes(args[i - 1] ?? ''));
   if (!file) {
-    console.error('usage: i8x16 bench FILE [--layers [--cold]] [--backend scalar|simd|relaxed|auto] [--winograd auto|small|large|off] [--runs N] [--batch N] [--json]');
+    console.error('usage: i8x16 bench FILE [--layers [--cold]] [--backend scalar|simd|relaxed|auto] [--winograd auto|small|large|off] [--dense-fc] [--runs N] [--batch N] [--json]');
     return 2;
   }
   const opt = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
@@ -67,7 +68,7 @@ export async function run(args: string[]): Promise<number> {
   const batch = Number(opt('--batch') ?? 1);
   const parsed = readTfliteModel(bytes, { fileName: file, maxBytes: 1 << 30 });
   const model = batch > 1 ? rebatchModel(parsed, batch, file) : parsed;
-  const runtime = await createKernelRuntime({ backend, winograd: (opt('--winograd') ?? 'auto') as WinogradChoice });
+  const runtime = await createKernelRuntime({ backend, winograd: (opt('--winograd') ?? 'auto') as WinogradChoice, sparseInputs: !args.includes('--dense-fc') });
   const graph = buildGraph(model, runtime, { fileName: file, maxBytes: 1 << 30 });
 
   // seeded inputs (xorshift32)

@@ -4,7 +4,7 @@ type Subcommand = { summary: string; load: () => Promise<{ run(args: string[]): 
 
 const SUBCOMMANDS: Record<string, Subcommand> = {
   inspect: { summary: 'inspect FILE [--json]   ops, tensors, quantization, weight and arena bytes', load: () => import('./inspect.js') },
-  bench: { summary: 'bench FILE [--layers [--cold]] [--backend B] [--winograd W] [--runs N] [--batch N] [--json]   latency per frame; --layers: time of every op (--cold: caches evicted first)', load: () => import('./bench.js') },
+  bench: { summary: 'bench FILE [--layers [--cold]] [--backend B] [--winograd W] [--dense-fc] [--runs N] [--batch N] [--json]   latency per frame; --layers: time of every op (--cold: caches evicted first)', load: () => import('./bench.js') },
   table: { summary: 'table [--episodes N] [--seed S] [--json FILE] [--svg FILE]   the seed\'s comparison table: size, ms/frame per build, reward, agreement', load: () => import('./table.js') },
   race: { summary: 'race --model FILE [--episodes N] [--seed S] [--backend B] [--out frames.png]   episodes of one policy, rewards and a frame strip', load: () => import('./race.js') },
 };

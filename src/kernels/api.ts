@@ -148,6 +148,12 @@ export interface KernelRuntimeOptions {
    * 6×6-tile ones (F(4×4, 3×3), F(5×5, 2×2)); 'off' the direct GEMM. Results are identical; only speed differs.
    */
   winograd?: WinogradChoice;
+  /**
+   * Int8 and dynamic-range fully-connected layers skip input entries equal to the zero point (a ReLU's zeros)
+   * when at most 3/8 of a row differs from it (default true). Needs a transposed copy of their weights (2 MiB
+   * for the DQN's FC1); false saves that memory. Results are identical; only speed and memory differ.
+   */
+  sparseInputs?: boolean;
 }
 
 export type WinogradChoice = 'auto' | 'small' | 'large' | 'off';

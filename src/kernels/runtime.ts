@@ -46,7 +46,7 @@ class Runtime implements KernelRuntimeEx {
 
   constructor(readonly build: Build, readonly kernels: KernelExports, readonly features: EngineFeatures,
     readonly relaxedProbe: RelaxedDotProbe, readonly dotMode: RelaxedDotMode, readonly gemvKernel: GemvKernel,
-    private readonly winogradChoice: WinogradChoice = 'auto') {
+    private readonly winogradChoice: WinogradChoice = 'auto', private readonly sparseInputs = true) {
     this.memory = kernels.memory;
     this.heap = new BumpAllocator(this.memory, kernels.heap_base());
   }
@@ -373,13 +373,14 @@ class Runtime implements KernelRuntimeEx {
   }
 
   /**
-   * The sparse-input path of a fully-connected layer (assembly/qs8-spmv.ts), or null for rows shorter than 64:
+   * The sparse-input path of a fully-connected layer (assembly/qs8-spmv.ts), or null for rows shorter than 64 (or
+   * with sparseInputs off):
    * weights transposed to [k][np], np = n rounded up to 32. run() returns false, having only looked, when more than
    * 3/8 of the row differs from the zero point: there the dense kernels are faster (measured break-even near 0.4
    * of the row against the relaxed 4-bit GEMV, 0.45 against dot16; a ReLU's output is mostly zeros).
    */
   private sparseFc(weights: Int8Array, n: number, k: number) {
-    if (k < 64) return null;
+    if (!this.sparseInputs || k < 64) return null;
     const np = roundUp(n, 32);
     const wt = this.place(transposeRows(weights, n, k, np));
     const maxPairs = Math.floor((3 * k) / 16);
@@ -755,6 +756,8 @@ export async function createKernelRuntime(options: KernelRuntimeOptions = {}): P
   if (!['auto', 'small', 'large', 'off'].includes(winograd)) {
     throw new KernelArgumentError(`winograd must be 'auto', 'small', 'large' or 'off', got ${String(winograd)}`);
   }
+  const sparseInputs = options.sparseInputs ?? true;
+  if (typeof sparseInputs !== 'boolean') throw new KernelArgumentError(`sparseInputs must be true or false, got ${String(sparseInputs)}`);
   const loaded = await loadKernels(options.backend ?? 'auto');
   let dotMode: RelaxedDotMode = loaded.relaxedProbe.mode;
   let gemvKernel: GemvKernel = loaded.build === 'scalar' ? 'scalar' : 'dot16';
@@ -765,5 +768,5 @@ export async function createKernelRuntime(options: KernelRuntimeOptions = {}): P
     if (dotMode !== 'none') gemvKernel = 'relaxed-dot';
     else if (verifyU4Gemv(scratch)) gemvKernel = 'relaxed-u4';
   }
-  return new Runtime(loaded.build, loaded.exports, loaded.features, loaded.relaxedProbe, dotMode, gemvKernel, winograd);
+  return new Runtime(loaded.build, loaded.exports, loaded.features, loaded.relaxedProbe, dotMode, gemvKernel, winograd, sparseInputs);
 }

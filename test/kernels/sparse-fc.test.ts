@@ -134,4 +134,28 @@ describe.each(builds)('%s build: sparse-input fully-connected', (build) => {
       expect(Array.from(new Float32Array(rt.memory.buffer, out, 2 * n))).toEqual(want.slice(0, 2 * n));
     }
   });
+
+  it('sparseInputs: false keeps the dense kernels and their memory: same outputs, no transposed copy', async () => {
+    const k = 512, n = 40;
+    const rnd = rng(5);
+    const w = new Int8Array(n * k).map(() => Math.max(-127, rnd()));
+    const qp = { weights: w, bias: null, inputScale: 0.05, inputZeroPoint: -128, weightScales: new Float32Array(n).fill(0.004),
+      outputScale: 0.3, outputZeroPoint: 0, activationMin: -128, activationMax: 127 };
+    const x = sparseRows(rnd, k, -128, [40]);
+    const outs: number[][] = [];
+    const bytes: number[] = [];
+    for (const sparseInputs of [true, false]) {
+      const rt = await createKernelRuntime({ backend: build, sparseInputs });
+      const before = rt.allocatedBytes;
+      const op = rt.fullyConnectedQS8({ batch: 1, inFeatures: k, outFeatures: n }, qp);
+      bytes.push(rt.allocatedBytes - before);
+      rt.reserveScratch();
+      const out = rt.alloc(n);
+      op.run(put(rt, x), out);
+      outs.push(Array.from(new Int8Array(rt.memory.buffer, out, n)));
+    }
+    expect(outs[0]).toEqual(outs[1]);
+    expect(bytes[0]! - bytes[1]!).toBeGreaterThanOrEqual(k * 64); // the [k][np] copy, np = 64
+    await expect(createKernelRuntime({ backend: build, sparseInputs: 'yes' as unknown as boolean })).rejects.toThrow(/sparseInputs/);
+  });
 });
