@@ -373,11 +373,11 @@ class Runtime implements KernelRuntimeEx {
   }
 
   /**
-   * The sparse-input path of a fully-connected layer (assembly/qs8-spmv.ts), or null for rows shorter than 64 (or
-   * with sparseInputs off):
-   * weights transposed to [k][np], np = n rounded up to 32. run() returns false, having only looked, when more than
-   * 3/8 of the row differs from the zero point: there the dense kernels are faster (measured break-even near 0.4
-   * of the row against the relaxed 4-bit GEMV, 0.45 against dot16; a ReLU's output is mostly zeros).
+   * The sparse-input path of a fully-connected layer (assembly/qs8-spmv.ts), or null for rows shorter than 64 and
+   * with sparseInputs off: weights transposed to [k][np], np = n rounded up to 32. run() returns false, having only
+   * looked, when more than 3/8 of the row differs from the zero point: there the dense kernels are faster (measured
+   * break-even near 0.4 of the row against the relaxed 4-bit GEMV, 0.45 against dot16; a ReLU's output is mostly
+   * zeros).
    */
   private sparseFc(weights: Int8Array, n: number, k: number) {
     if (!this.sparseInputs || k < 64) return null;
