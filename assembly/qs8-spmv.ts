@@ -11,7 +11,8 @@ import { store1, store4 } from './qs8-gemv';
 const TOUCH_SINK = memory.data(4);
 
 /** One store4 (not inlined: eight call sites). Outputs past n are not written. */
-function store4_at(out: usize, s: v128, chan: usize, np: usize, r: i32, n: i32, zp: v128, lo: v128, hi: v128, half: v128, mode: i32, flags: i32): void {
+function store4_at(out: usize, s: v128, chan: usize, np: usize, r: i32, n: i32,
+  zp: v128, lo: v128, hi: v128, half: v128, mode: i32, flags: i32): void {
   if (r < n) store4(out, s, chan, np, <usize>r, zp, lo, hi, half, n - r, mode, flags);
 }
 
