@@ -2,7 +2,8 @@
 // acc = Σ_{in-image taps} w·(x - inZp) + bias — padded taps are skipped, as TFLite's reference does.
 // w: i32 [kH*kW][cp] (cp = outC rounded up to 4, tail zero). chan: channel-parameter block.
 // mode 0: int8 NHWC out; mode 1: int32 (acc + bias) NHWC out. One batch item per call.
-import { requantize_i32x4, requantize_round_q31, requantize_float_i32x4, requantize_scalar, requantize_float_scalar, clamp_i32, REQUANT_FLOAT } from './requantize';
+import { requantize_i32x4, requantize_round_q31, requantize_float_i32x4, REQUANT_FLOAT } from './requantize';
+import { store1 } from './qs8-gemv';
 import { store_i32x4_partial } from './store';
 
 export function qs8_dwconv(input: usize, inH: i32, inW: i32, inC: i32, outH: i32, outW: i32,
@@ -69,18 +70,7 @@ export function qs8_dwconv(input: usize, inH: i32, inW: i32, inC: i32, outH: i32
             acc += xv * load<i32>(w + <usize>(ky * kW + kx) * tapStride + (<usize>c << 2));
           }
         }
-        const col = <usize>c;
-        acc += load<i32>(chan + (col << 2));
-        if (mode == 0) {
-          const cp4 = chan + (col << 2);
-          const q = flags & REQUANT_FLOAT
-            ? requantize_float_scalar(acc, load<f64>(chan + npu * 20 + (col << 3)))
-            : requantize_scalar(acc, load<i32>(cp4 + (npu << 2)), load<i32>(cp4 + (npu << 3)),
-              load<i32>(cp4 + npu * 12), load<i32>(cp4 + (npu << 4)));
-          store<i8>(o + col, i8(clamp_i32(q + outZp, outMin, outMax)));
-        } else {
-          store<i32>(o + (col << 2), acc);
-        }
+        store1(o, acc, chan, npu, <usize>c, outZp, outMin, outMax, mode, flags);
       }
       o += <usize>outC * elem;
     }

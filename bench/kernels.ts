@@ -71,37 +71,30 @@ function convWorkload(name: string, inH: number, inC: number, k: number, stride:
   };
 }
 
+/** FC 4096 → 512 as the DQN's FC1 (input zero point −128), input bytes from `input`. */
+function fcWorkload(name: string, shape: string, seed: number, input: (rnd: () => number) => number): Workload {
+  return {
+    name, shape, macs: 4096 * 512,
+    prepare(rt) {
+      const rnd = lcg(seed);
+      const op = rt.fullyConnectedQS8({ batch: 1, inFeatures: 4096, outFeatures: 512 }, {
+        weights: new Int8Array(4096 * 512).map(() => rnd()), bias: new Int32Array(512), inputScale: 0.02,
+        inputZeroPoint: -128, weightScales: new Float32Array(512).fill(0.003), outputScale: 1, outputZeroPoint: -128,
+        activationMin: -128, activationMax: 127 });
+      const inPtr = rt.alloc(4096), outPtr = rt.alloc(512);
+      new Int8Array(rt.memory.buffer, inPtr, 4096).set(new Int8Array(4096).map(() => input(rnd)));
+      return () => op.run(inPtr, outPtr);
+    },
+  };
+}
+
 const workloads: Workload[] = [
   convWorkload('conv1', 96, 1, 8, 4, 32),
   convWorkload('conv2', 23, 32, 4, 2, 64),
   convWorkload('conv3', 10, 64, 3, 1, 64),
-  {
-    name: 'fc1', shape: 'M=1 K=4096 N=512', macs: 4096 * 512,
-    prepare(rt) {
-      const rnd = lcg(77);
-      const op = rt.fullyConnectedQS8({ batch: 1, inFeatures: 4096, outFeatures: 512 }, {
-        weights: new Int8Array(4096 * 512).map(() => rnd()), bias: new Int32Array(512), inputScale: 0.02,
-        inputZeroPoint: -128, weightScales: new Float32Array(512).fill(0.003), outputScale: 1, outputZeroPoint: -128,
-        activationMin: -128, activationMax: 127 });
-      const inPtr = rt.alloc(4096), outPtr = rt.alloc(512);
-      new Int8Array(rt.memory.buffer, inPtr, 4096).set(new Int8Array(4096).map(() => rnd()));
-      return () => op.run(inPtr, outPtr);
-    },
-  },
-  {
-    // The DQN's FC1 input is a ReLU's output, 84 % exact zeros on CarRacing frames: the sparse-input path.
-    name: 'fc1-relu', shape: 'M=1 K=4096 N=512, 16 % ≠ 0', macs: 4096 * 512,
-    prepare(rt) {
-      const rnd = lcg(78);
-      const op = rt.fullyConnectedQS8({ batch: 1, inFeatures: 4096, outFeatures: 512 }, {
-        weights: new Int8Array(4096 * 512).map(() => rnd()), bias: new Int32Array(512), inputScale: 0.02,
-        inputZeroPoint: -128, weightScales: new Float32Array(512).fill(0.003), outputScale: 1, outputZeroPoint: -128,
-        activationMin: -128, activationMax: 127 });
-      const inPtr = rt.alloc(4096), outPtr = rt.alloc(512);
-      new Int8Array(rt.memory.buffer, inPtr, 4096).set(new Int8Array(4096).map(() => (rnd() + 128 < 41 ? 1 + ((rnd() + 128) % 127) : -128)));
-      return () => op.run(inPtr, outPtr);
-    },
-  },
+  fcWorkload('fc1', 'M=1 K=4096 N=512', 77, (rnd) => rnd()),
+  // The DQN's FC1 input is a ReLU's output, 84 % exact zeros on CarRacing frames: the sparse-input path.
+  fcWorkload('fc1-relu', 'M=1 K=4096 N=512, 16 % ≠ 0', 78, (rnd) => (rnd() + 128 < 41 ? 1 + ((rnd() + 128) % 127) : -128)),
 ];
 
 const PEAK_ITERS = 200_000;

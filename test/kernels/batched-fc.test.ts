@@ -4,21 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { createKernelRuntime } from '../../src/kernels/runtime.js';
 import { detectFeatures } from '../../src/wasm/loader.js';
+import { byteRng as rng, put } from '../helpers/kernel-memory.js';
 import type { Build, FcGeometry, KernelRuntime } from '../../src/kernels/api.js';
 
 const features = await detectFeatures();
 const builds: Build[] = ['scalar', ...(features.simd ? ['simd' as const] : []), ...(features.relaxedSimd ? ['relaxed' as const] : [])];
 const shapes: [rows: number, k: number, n: number][] = [[2, 1, 1], [3, 7, 5], [5, 33, 13], [2, 64, 8], [7, 100, 3], [32, 4096, 512]];
 
-function rng(seed: number) {
-  return () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) >>> 24) - 128;
-}
-
-function put(rt: KernelRuntime, a: Int8Array | Float32Array): number {
-  const p = rt.alloc(a.byteLength);
-  new Uint8Array(rt.memory.buffer, p, a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-  return p;
-}
 
 /** Output of a batch-`rows` op and of the batch-1 op on each row, both read back as plain arrays. */
 function batchedAndRows<T extends Int8Array | Float32Array>(

@@ -5,22 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import { createKernelRuntime, type KernelRuntimeEx } from '../../src/kernels/runtime.js';
 import { detectFeatures } from '../../src/wasm/loader.js';
-import type { Build, KernelRuntime } from '../../src/kernels/api.js';
+import { byteRng as rng, put } from '../helpers/kernel-memory.js';
+import type { Build } from '../../src/kernels/api.js';
 import { fullyConnectedHybridReference, fullyConnectedQS8Reference } from '../../src/reference/conv.js';
 import { transposeRows } from '../../src/kernels/pack.js';
 
 const features = await detectFeatures();
 const builds: Build[] = ['scalar', ...(features.simd ? ['simd' as const] : []), ...(features.relaxedSimd ? ['relaxed' as const] : [])];
 
-function rng(seed: number) {
-  return () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) >>> 24) - 128;
-}
-
-function put(rt: KernelRuntime, a: Int8Array | Float32Array): number {
-  const p = rt.alloc(a.byteLength);
-  new Uint8Array(rt.memory.buffer, p, a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-  return p;
-}
 
 /** Rows of k entries, row r with `nonzero[r]` entries (at random places) that differ from zp. */
 function sparseRows(rnd: () => number, k: number, zp: number, nonzero: number[]): Int8Array {
