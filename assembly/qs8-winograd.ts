@@ -184,8 +184,8 @@ export function qs8_wino2x2k2_output(mbuf: usize, tilesH: i32, tilesW: i32, n: i
   else unreachable();
 }
 
-/** int32 output or requantized (f23 is a run-time choice, a predictable branch per tile: one function serves both
- *  2×2-output transforms; the 6×6 ones, which the DQN runs, also specialise flags 0). */
+/** int32 output or requantized, mode as a constant in each copy (f23 is a run-time choice, a predictable branch per
+ *  tile: one function serves both 2×2-output transforms). */
 function output_variants(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, chan: usize,
   out: usize, outH: i32, outW: i32, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32, f23: bool): void {
   if (mode == 1) {
@@ -359,17 +359,12 @@ function recover_576(x: v128): v128 {
  */
 export function qs8_wino6x6_output(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, chan: usize,
   out: usize, outH: i32, outW: i32, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32, m: i32): void {
-  if (ASC_FEATURE_SIMD) output6_variants(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, mode, flags, m);
-  else unreachable();
-}
-
-@inline
-function output6_variants(mbuf: usize, tilesH: i32, tilesW: i32, n: i32, np: i32, chan: usize,
-  out: usize, outH: i32, outW: i32, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32, m: i32): void {
-  if (mode == 1) {
-    output_tiles6(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, 0, 0, 0, 0, 1, m);
+  if (ASC_FEATURE_SIMD) {
+    // mode as a constant in each copy: the int32 one carries no requantization.
+    if (mode == 1) output_tiles6(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, 0, 0, 0, 0, 1, m);
+    else output_tiles6(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, flags, 0, m);
   } else {
-    output_tiles6(mbuf, tilesH, tilesW, n, np, chan, out, outH, outW, outZp, outMin, outMax, flags, 0, m);
+    unreachable();
   }
 }
 
