@@ -20,8 +20,10 @@ function store4_at(out: usize, s: v128, chan: usize, np: usize, r: i32, n: i32,
  * Compacts the nonzero d = x[k] − zp, k < kCount: byte offsets k·np into `offs` (i32), d into `vals` (i16), with a
  * zero-valued entry appended when the count is odd. Returns the number of pairs, or −1 as soon as there are more
  * than maxPairs (the caller then runs the dense GEMV). offs and vals need room for 2·maxPairs + 18 entries.
+ * skip (0: none) is a byte per k; nonzero bytes leave k out (features a batched GEMM covers, qs8-spmm.ts).
  */
-export function qs8_gather_nonzero(x: usize, kCount: i32, zp: i32, np: i32, maxPairs: i32, offs: usize, vals: usize): i32 {
+export function qs8_gather_nonzero(x: usize, kCount: i32, zp: i32, np: i32, maxPairs: i32, offs: usize, vals: usize,
+  skip: usize): i32 {
   const limit = maxPairs << 1;
   let count = 0;
   let k = 0;
@@ -30,6 +32,7 @@ export function qs8_gather_nonzero(x: usize, kCount: i32, zp: i32, np: i32, maxP
     for (; k + 16 <= kCount; k += 16) {
       if (count > limit) return -1;
       let bits = i8x16.bitmask(i8x16.ne(v128.load(x + <usize>k), vzp));
+      if (skip) bits &= ~i8x16.bitmask(v128.load(skip + <usize>k));
       while (bits != 0) {
         const j = k + ctz(bits);
         store<i32>(offs + (<usize>count << 2), j * np);
@@ -42,7 +45,7 @@ export function qs8_gather_nonzero(x: usize, kCount: i32, zp: i32, np: i32, maxP
   for (; k < kCount; k++) {
     if (count > limit) return -1;
     const d = i32(load<i8>(x + <usize>k)) - zp;
-    if (d != 0) {
+    if (d != 0 && !(skip && load<u8>(skip + <usize>k))) {
       store<i32>(offs + (<usize>count << 2), k * np);
       store<i16>(vals + (<usize>count << 1), i16(d));
       count++;
@@ -70,10 +73,10 @@ function interleave_q(a: v128, b: v128, q: i32): v128 {
 
 /**
  * Outputs r < n from the pairs of qs8_gather_nonzero, 32 outputs per pass over the pairs; epilogue as
- * qs8_gemv (mode 0: requantized int8, mode 1: int32 acc + bias).
+ * qs8_gemv (mode 0: requantized int8, mode 1: int32 acc + bias). accIn (0: none) holds np int32 sums to start from.
  */
 export function qs8_gemv_pairs(pairs: i32, offs: usize, vals: usize, wt: usize, n: i32, chan: usize, np: i32,
-  out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32): void {
+  out: usize, outZp: i32, outMin: i32, outMax: i32, mode: i32, flags: i32, accIn: usize): void {
   const npu = <usize>np;
   if (ASC_FEATURE_SIMD) {
     const zp = i32x4.splat(outZp), lo = i32x4.splat(outMin), hi = i32x4.splat(outMax), half = requantize_round_q31();
@@ -96,6 +99,11 @@ export function qs8_gemv_pairs(pairs: i32, offs: usize, vals: usize, wt: usize, 
       const w = wt + <usize>c0;
       let a0 = i32x4.splat(0), a1 = i32x4.splat(0), a2 = i32x4.splat(0), a3 = i32x4.splat(0);
       let a4 = i32x4.splat(0), a5 = i32x4.splat(0), a6 = i32x4.splat(0), a7 = i32x4.splat(0);
+      if (accIn) {
+        const p = accIn + (<usize>c0 << 2);
+        a0 = v128.load(p); a1 = v128.load(p, 16); a2 = v128.load(p, 32); a3 = v128.load(p, 48);
+        a4 = v128.load(p, 64); a5 = v128.load(p, 80); a6 = v128.load(p, 96); a7 = v128.load(p, 112);
+      }
       let v = vals;
       for (let o = offs; o < end; o += 8) {
         const ra = w + <usize>load<i32>(o), rb = w + <usize>load<i32>(o, 4);
@@ -120,7 +128,7 @@ export function qs8_gemv_pairs(pairs: i32, offs: usize, vals: usize, wt: usize, 
   } else {
     for (let r = 0; r < n; r++) {
       const w = wt + <usize>r;
-      let s = 0;
+      let s = accIn ? load<i32>(accIn + (<usize>r << 2)) : 0;
       let v = vals;
       for (let o = offs; o < offs + (<usize>pairs << 3); o += 8) {
         s += i32(load<i8>(w + <usize>load<i32>(o))) * i32(load<i16>(v)) + i32(load<i8>(w + <usize>load<i32>(o, 4))) * i32(load<i16>(v, 2));

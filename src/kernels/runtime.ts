@@ -212,11 +212,12 @@ class Runtime implements KernelRuntimeEx {
    * Winograd on the dot16 GEMM (SIMD builds), exact integer transforms, identical results (assembly/qs8-winograd.ts):
    * 3×3 stride 1 as F(2×2, 3×3) or F(4×4, 3×3) (2.25× / 4× fewer multiply-adds), and 2s×2s taps at stride s as
    * F(2×2, 2×2) or F(5×5, 2×2) over the space-to-depth image (1.78× / 2.8× fewer), each where its magnitude bound
-   * holds; of the admissible kinds the one with the fewest GEMM rows (positions × tiles) runs. Engines with an
-   * exact full-range relaxed dot keep the direct path (twice the MACs per instruction there).
+   * holds; of the admissible kinds the one with the fewest GEMM rows (positions × tiles) runs. Where the relaxed
+   * dot is exact (twice the MACs per instruction of dot16) only the 6×6-tile kinds beat the direct path, so 'auto'
+   * takes only those there (Node 24, DQN: conv2 43 → 33 µs, conv3 31 → 19 µs; the 4×4-tile kinds about break even).
    */
   private winogradKind(g: ConvGeometry): WinogradKind | null {
-    if (this.build === 'scalar' || this.relaxed || this.winogradChoice === 'off') return null;
+    if (this.build === 'scalar' || this.winogradChoice === 'off') return null;
     if (g.dilationH !== 1 || g.dilationW !== 1 || g.inC % 8 !== 0 || g.outH * g.outW < 16) return null;
     const s = g.strideH;
     const candidates: WinogradKind[] = [];
@@ -229,7 +230,8 @@ class Runtime implements KernelRuntimeEx {
       if (kp <= 1024) candidates.push(WINOGRAD_KINDS.f22s2d);
       if (kp <= 256) candidates.push(WINOGRAD_KINDS.f52s2d);
     }
-    const allowed = candidates.filter((k) => this.winogradChoice === 'auto' || (k.tile === 6) === (this.winogradChoice === 'large'));
+    const allowed = candidates.filter((k) => this.winogradChoice === 'auto'
+      ? !this.relaxed || k.tile === 6 : (k.tile === 6) === (this.winogradChoice === 'large'));
     const rows = (k: WinogradKind) => k.positions * Math.ceil(g.outH / k.out) * Math.ceil(g.outW / k.out);
     return allowed.reduce<WinogradKind | null>((best, k) => (best === null || rows(k) < rows(best) ? k : best), null);
   }
@@ -340,8 +342,11 @@ class Runtime implements KernelRuntimeEx {
       : null;
     const gemvRow = gemm ? null : this.fcGemvRow(params, n, k, perTensor);
     if (sparse) this.claimScratch(sparse.scratchBytes);
+    const batched = sparse && rows > 1 ? this.batchedSparseFc(sparse, n, k, rows) : null;
+    const zpList = new Int32Array(rows).fill(inZp), zps = batched ? this.place(zpList) : 0;
     return {
       run: (inputPtr: number, outputPtr: number) => {
+        if (batched && batched.run(inputPtr, zps, zpList, sq!.chan, outputPtr, outZp, lo, hi, 0, sq!.flags)) return;
         let denseRows = 0;
         for (let b = 0; b < rows; b++) {
           const x = inputPtr + b * k, out = outputPtr + b * n;
@@ -384,17 +389,70 @@ class Runtime implements KernelRuntimeEx {
     const np = roundUp(n, 32);
     const wt = this.place(transposeRows(weights, n, k, np));
     const maxPairs = Math.floor((3 * k) / 16);
-    const entries = 2 * maxPairs + 18;
-    const valsOff = roundUp(entries * 4, 16);
+    const lists = pairLists(maxPairs);
     const kx = this.kernels;
     return {
-      np,
-      scratchBytes: valsOff + roundUp(entries * 2, 16),
+      np, wt,
+      scratchBytes: lists.bytes,
       run(x: number, zp: number, scratch: number, chan: number, out: number,
         outZp: number, lo: number, hi: number, mode: number, flags: number): boolean {
-        const pairs = kx.qs8_gather_nonzero(x, k, zp, np, maxPairs, scratch, scratch + valsOff);
+        const pairs = kx.qs8_gather_nonzero(x, k, zp, np, maxPairs, scratch, scratch + lists.valsOff, 0);
         if (pairs < 0) return false;
-        kx.qs8_gemv_pairs(pairs, scratch, scratch + valsOff, wt, n, chan, np, out, outZp, lo, hi, mode, flags);
+        kx.qs8_gemv_pairs(pairs, scratch, scratch + lists.valsOff, wt, n, chan, np, out, outZp, lo, hi, mode, flags, 0);
+        return true;
+      },
+    };
+  }
+
+  /**
+   * Several rows of a sparse-input fully-connected layer at once (assembly/qs8-spmm.ts): features nonzero in more
+   * than `thr` rows go through one GEMM over just those columns, every row's remaining nonzeros through the pairs
+   * kernel seeded with its GEMM sums. A feature joins the GEMM where that is cheaper than its pairs: measured
+   * costs per feature and row, relaxed-dot GEMM ≈ 1/3 of the pairs kernel (dot16 GEMM ≈ 1/2), plus packing its
+   * weights ≈ 2 rows (DQN FC1, 32 CarRacing frames: 1/4 on Node 24, 1/2 on Node 20's relaxed lowering). Null in the scalar build, below 8 rows or when the GEMM's A encoding cannot hold x − zp.
+   */
+  private batchedSparseFc(sparse: { np: number; wt: number }, n: number, k: number, rows: number, reserve = 0) {
+    if (this.build === 'scalar' || rows < 8 || this.dotMode === 'sdot') return null;
+    const { np, wt } = sparse;
+    const relaxed = this.relaxed;
+    const kpMax = roundUp(k, 8);
+    const lists = pairLists(Math.ceil(k / 2));
+    const thr = Math.min(254, Math.floor((roundUp(rows, 4) + 2) / (relaxed ? 3 : 2)));
+    const zeroChan = this.place(channelParamBlock(np, new Int32Array(0), null));
+    // Scratch, after `reserve` bytes the caller keeps: counts | skip mask | column list | packed weights | A rows |
+    // int32 sums | pair lists.
+    const skipOff = reserve + roundUp(k, 16), idxOff = skipOff + roundUp(k, 16), bOff = idxOff + roundUp(kpMax * 4, 16);
+    const aOff = bOff + kpMax * np * (relaxed ? 1 : 2), accOff = aOff + roundUp(rows * kpMax * (relaxed ? 1 : 2), 16);
+    const listOff = accOff + rows * np * 4, end = listOff + lists.bytes;
+    this.claimScratch(end);
+    const kx = this.kernels;
+    const gemm = relaxed ? kx.qs8_gemm_relaxed : kx.qs8_gemm;
+    return {
+      /** Scratch bytes used from the start, reserve included. */
+      end,
+      /**
+       * Rows at x (k bytes apart) with zero points zpList, also at zps in memory (i32 each); whether it ran
+       * (false: an x − zp outside the GEMM's encoding, nothing written to out).
+       */
+      run: (x: number, zps: number, zpList: Int32Array, chan: number, out: number, outZp: number, lo: number, hi: number,
+        mode: number, flags: number): boolean => {
+        const s = this.scratchPtr();
+        const counts = s + reserve, skip = s + skipOff, idx = s + idxOff, b = s + bOff, a = s + aOff, acc = s + accOff;
+        const list = s + listOff;
+        kx.qs8_count_nonzero(x, rows, k, zps, counts);
+        const u = kx.qs8_select_columns(counts, k, thr, idx, skip);
+        const kp = roundUp(u, 8);
+        if (u > 0) {
+          if (!kx.qs8_gather_columns(x, rows, k, zps, idx, kp, relaxed ? 1 : 0, a)) return false;
+          kx.qs8_pack_columns(wt, np, idx, kp, relaxed ? 1 : 0, b);
+          gemm(a, kp, rows, b, np, zeroChan, np, acc, np * 4, 0, 0, 0, 1, 0);
+        }
+        for (let r = 0; r < rows; r++) {
+          const zp = zpList[r]!;
+          const pairs = kx.qs8_gather_nonzero(x + r * k, k, zp, np, lists.maxPairs, list, list + lists.valsOff, skip);
+          kx.qs8_gemv_pairs(pairs, list, list + lists.valsOff, wt, n, chan, np, out + r * n * (mode === 0 ? 1 : 4),
+            outZp, lo, hi, mode, flags, u > 0 ? acc + r * np * 4 : 0);
+        }
         return true;
       },
     };
@@ -540,34 +598,55 @@ class Runtime implements KernelRuntimeEx {
     const h = this.hybridCommon(n, g.np, params, k);
     const sparse = this.sparseFc(params.weights, n, k);
     const sparseChan = sparse && this.place(channelParamBlock(sparse.np, new Int32Array(0), null));
-    // Scratch: one quantized row | the sparse path's lists | im2col rows | int32 accumulators.
-    const listOff = roundUp(k, 16), aOff = listOff + roundUp(sparse?.scratchBytes ?? 0, 16), accOff = aOff + g.aBytes;
+    // Scratch: quantized rows | the sparse path's lists | im2col rows | int32 accumulators, or quantized rows | the
+    // batched sparse path's scratch | int32 accumulators.
+    const qBytes = roundUp(rows * k, 16);
+    const batched = sparse && this.batchedSparseFc(sparse, n, k, rows, qBytes);
+    const zpList = new Int32Array(rows), zps = batched ? this.alloc(rows * 4) : 0;
+    const listOff = qBytes, aOff = listOff + roundUp(sparse?.scratchBytes ?? 0, 16);
+    const accOff = Math.max(aOff + g.aBytes, batched ? batched.end : 0);
     this.claimScratch(accOff + rows * n * 4);
     const quantize = this.quantizer(params.asymmetricQuantizeInputs);
     const asym = params.asymmetricQuantizeInputs;
     const packRow = this.im2colFor(fcRowGeometry(k));
     const gemm = this.gemm();
-    const scales = new Float64Array(rows), zeroPoints = new Int32Array(rows);
+    const scales = new Float64Array(rows);
     const { activationMin: lo, activationMax: hi } = params;
     return {
       run: (inputPtr: number, outputPtr: number) => {
         const qPtr = this.scratchPtr(), aPtr = qPtr + aOff, accPtr = qPtr + accOff;
-        let denseRows = 0;
         for (let r = 0; r < rows; r++) {
-          scales[r] = quantize(inputPtr + r * k * 4, k, qPtr);
-          const zp = zeroPoints[r] = asym ? this.kernels.quantize_last_zero_point() : 0;
-          if (!(sparse && sparse.run(qPtr, zp, qPtr + listOff, sparseChan!, accPtr + r * n * 4, 0, 0, 0, 1, 0))) denseRows++;
-          packRow(qPtr, zp, aPtr + r * g.rowBytes, g.kp);
+          scales[r] = quantize(inputPtr + r * k * 4, k, qPtr + r * k);
+          zpList[r] = asym ? this.kernels.quantize_last_zero_point() : 0;
         }
-        if (denseRows > 0) gemm(aPtr, g.kp, rows, g.bPtr, n, h.chan, g.np, accPtr, n * 4, 0, 0, 0, 1, 0);
+        let corr = false;
+        if (!(batched && batched.run(qPtr, this.writeI32(zps, zpList), zpList, sparseChan!, accPtr, 0, 0, 0, 1, 0))) {
+          let denseRows = 0;
+          for (let r = 0; r < rows; r++) {
+            const q = qPtr + r * k, zp = zpList[r]!;
+            if (!(sparse && sparse.run(q, zp, qPtr + listOff, sparseChan!, accPtr + r * n * 4, 0, 0, 0, 1, 0))) denseRows++;
+            packRow(q, zp, aPtr + r * g.rowBytes, g.kp);
+          }
+          if (denseRows > 0) gemm(aPtr, g.kp, rows, g.bPtr, n, h.chan, g.np, accPtr, n * 4, 0, 0, 0, 1, 0);
+          corr = denseRows > 0;
+        }
         for (let r = 0; r < rows; r++) {
-          const zp = zeroPoints[r]!;
-          this.kernels.hybrid_epilogue(accPtr + r * n * 4, 1, n, h.rowsumPtr, denseRows > 0 ? this.foldOffset(zp) : 0, zp,
+          const zp = zpList[r]!;
+          this.kernels.hybrid_epilogue(accPtr + r * n * 4, 1, n, h.rowsumPtr, corr ? this.foldOffset(zp) : 0, zp,
             scales[r]!, h.wscalePtr, 2, h.biasPtr, lo, hi, outputPtr + r * n * 4);
         }
       },
     };
   }
+
+  /** Copies values to ptr in WebAssembly memory (no allocation unless the memory grew); returns ptr. */
+  private writeI32(ptr: number, values: Int32Array): number {
+    if (this.i32.buffer !== this.memory.buffer) this.i32 = new Int32Array(this.memory.buffer);
+    this.i32.set(values, ptr >> 2);
+    return ptr;
+  }
+
+  private i32: Int32Array = new Int32Array(0);
 
   // ---- float32 ----
 
@@ -769,4 +848,11 @@ export async function createKernelRuntime(options: KernelRuntimeOptions = {}): P
     else if (verifyU4Gemv(scratch)) gemvKernel = 'relaxed-u4';
   }
   return new Runtime(loaded.build, loaded.exports, loaded.features, loaded.relaxedProbe, dotMode, gemvKernel, winograd, sparseInputs);
+}
+
+/** Scratch layout of the pair lists (qs8_gather_nonzero): i32 offsets then i16 values, 2·maxPairs + 18 entries. */
+function pairLists(maxPairs: number) {
+  const entries = 2 * maxPairs + 18;
+  const valsOff = roundUp(entries * 4, 16);
+  return { maxPairs, valsOff, bytes: valsOff + roundUp(entries * 2, 16) };
 }

@@ -28,9 +28,14 @@ export interface KernelExports {
     out: number, outZp: number, outMin: number, outMax: number, mode: number, flags: number): void;
   qs8_gemv_relaxed(x: number, kp: number, w: number, n: number, chan: number, np: number,
     out: number, outZp: number, outMin: number, outMax: number, mode: number, flags: number): void;
-  qs8_gather_nonzero(x: number, k: number, zp: number, np: number, maxPairs: number, offs: number, vals: number): number;
+  qs8_gather_nonzero(x: number, k: number, zp: number, np: number, maxPairs: number, offs: number, vals: number,
+    skip: number): number;
   qs8_gemv_pairs(pairs: number, offs: number, vals: number, wt: number, n: number, chan: number, np: number,
-    out: number, outZp: number, outMin: number, outMax: number, mode: number, flags: number): void;
+    out: number, outZp: number, outMin: number, outMax: number, mode: number, flags: number, accIn: number): void;
+  qs8_count_nonzero(x: number, rows: number, k: number, zps: number, counts: number): void;
+  qs8_select_columns(counts: number, k: number, thr: number, idx: number, skip: number): number;
+  qs8_pack_columns(wt: number, np: number, idx: number, kp: number, layout: number, out: number): void;
+  qs8_gather_columns(x: number, rows: number, k: number, zps: number, idx: number, kp: number, enc: number, a: number): number;
   qs8_gemv_u4(x: number, kp: number, w: number, n: number, chan: number, np: number,
     out: number, outZp: number, outMin: number, outMax: number, mode: number, flags: number): void;
   qs8_wino2x2_input(input: number, inH: number, inW: number, inC: number, tilesH: number, tilesW: number,

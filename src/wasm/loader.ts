@@ -1,6 +1,6 @@
 // Picks and instantiates one of the three embedded builds.
 import { simd as detectSimd, relaxedSimd as detectRelaxedSimd } from 'wasm-feature-detect';
-import { decodeBase64 } from './base64.js';
+import { decodeZ85 } from './z85.js';
 import { BackendUnavailableError } from './errors.js';
 import type { KernelExports } from './exports.js';
 import { probeRelaxedDot, type RelaxedDotProbe } from './probe.js';
@@ -37,7 +37,7 @@ export function detectFeatures(): Promise<EngineFeatures> {
 }
 
 async function buildBytes(build: Build): Promise<Uint8Array<ArrayBuffer>> {
-  return decodeBase64((await EMBEDDED[build]()).wasm) as Uint8Array<ArrayBuffer>;
+  return decodeZ85((await EMBEDDED[build]()).wasm) as Uint8Array<ArrayBuffer>;
 }
 
 /** The feature probe, confirmed by validating the embedded build itself. */

@@ -3,25 +3,32 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createKernelRuntime, BackendUnavailableError } from '../../src/kernels/runtime.js';
-import { decodeBase64 } from '../../src/wasm/base64.js';
+import { decodeZ85 } from '../../src/wasm/z85.js';
+// @ts-expect-error: plain JavaScript build script, no declarations
+import { encodeZ85 } from '../../scripts/z85.mjs';
 import { detectFeatures } from '../../src/wasm/loader.js';
 import { scalarWasm, simdWasm, relaxedWasm } from '../../src/wasm/builds.generated.js';
 import { ROOT } from './node-engines.js';
 
 describe('embedded builds', () => {
   it.each([['scalar', scalarWasm], ['simd', simdWasm], ['relaxed', relaxedWasm]] as const)(
-    '%s: base64 decodes to build/%s.wasm, ≤ 48 KB', (name, b64) => {
+    '%s: the embedded text decodes to build/%s.wasm, ≤ 48 KB', (name, text) => {
       const file = readFileSync(join(ROOT, `build/${name}.wasm`));
-      const bytes = decodeBase64(b64);
+      const bytes = decodeZ85(text);
       expect(Buffer.from(bytes).equals(file)).toBe(true);
       expect(bytes.length).toBeLessThanOrEqual(48 * 1024);
     });
 
-  it('base64 decoder handles every padding length', () => {
+  it('Z85 round-trips every length and byte value, and refuses malformed text', () => {
     for (let n = 0; n < 40; n++) {
-      const data = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) & 0xff);
-      expect(Array.from(decodeBase64(Buffer.from(data).toString('base64')))).toEqual(Array.from(data));
+      const data = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n * 101) & 0xff);
+      const text: string = encodeZ85(data);
+      expect(text.length).toBe(1 + 5 * Math.ceil(n / 4));
+      expect(Array.from(decodeZ85(text))).toEqual(Array.from(data));
     }
+    const all = Uint8Array.from({ length: 1024 }, (_, i) => (i % 4 === 0 ? 255 : i & 0xff));
+    expect(Array.from(decodeZ85(encodeZ85(all)))).toEqual(Array.from(all));
+    for (const bad of ['', '4', '0abc', '1', '0%%%%%x']) expect(() => decodeZ85(bad), bad).toThrow(/corrupt embedded build/);
   });
 });
 

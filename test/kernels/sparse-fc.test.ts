@@ -50,10 +50,10 @@ describe.each(builds)('%s build: sparse-input fully-connected', (build) => {
           const maxPairs = Math.floor((3 * k) / 16);
           const entries = 2 * maxPairs + 18;
           const offs = rt.alloc(entries * 4), vals = rt.alloc(entries * 2), out = rt.alloc(n * 4);
-          const pairs = kx.qs8_gather_nonzero(put(rt, x), k, zp, np, maxPairs, offs, vals);
+          const pairs = kx.qs8_gather_nonzero(put(rt, x), k, zp, np, maxPairs, offs, vals, 0);
           expect(pairs).toBe(count > 2 * maxPairs ? -1 : Math.ceil(count / 2));
           if (pairs < 0) continue;
-          kx.qs8_gemv_pairs(pairs, offs, vals, wt, n, chan, np, out, 0, 0, 0, 1, 0);
+          kx.qs8_gemv_pairs(pairs, offs, vals, wt, n, chan, np, out, 0, 0, 0, 1, 0, 0);
           const got = Array.from(new Int32Array(rt.memory.buffer, out, n));
           const want = Array.from({ length: n }, (_, r) => {
             let s = 0;
@@ -64,7 +64,7 @@ describe.each(builds)('%s build: sparse-input fully-connected', (build) => {
         }
         // Dense: refused (the caller runs the dense GEMV).
         expect(kx.qs8_gather_nonzero(put(rt, sparseRows(rnd, k, zp, [k])), k, zp, np, Math.floor((3 * k) / 16),
-          rt.alloc(k * 4 + 80), rt.alloc(k * 2 + 40))).toBe(-1);
+          rt.alloc(k * 4 + 80), rt.alloc(k * 2 + 40), 0)).toBe(-1);
       }
     }
   });
@@ -149,5 +149,114 @@ describe.each(builds)('%s build: sparse-input fully-connected', (build) => {
     expect(outs[0]).toEqual(outs[1]);
     expect(bytes[0]! - bytes[1]!).toBeGreaterThanOrEqual(k * 64); // the [k][np] copy, np = 64
     await expect(createKernelRuntime({ backend: build, sparseInputs: 'yes' as unknown as boolean })).rejects.toThrow(/sparseInputs/);
+  });
+});
+
+/**
+ * Rows for the batched path: features in `shared` nonzero in most rows, the rest rarely, one row dense and one all
+ * zero point. Values may fall below zp (then the relaxed GEMM's u8 encoding cannot hold x − zp).
+ */
+function batchRows(rnd: () => number, rows: number, k: number, zp: number, shared: number): Int8Array {
+  const x = new Int8Array(rows * k).fill(zp);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < k; j++) {
+      const p = r === 0 ? 1 : r === 1 ? 0 : (j * 7919) % k < shared ? 0.8 : 0.03;
+      if ((rnd() + 128) / 256 < p) x[r * k + j] = rnd() === zp ? zp + 1 : Math.max(zp, rnd());
+    }
+  }
+  return x;
+}
+
+const simdBuilds = builds.filter((b) => b !== 'scalar');
+
+describe.each(simdBuilds)('%s build: batched sparse-input fully-connected (shared features as one GEMM)', (build) => {
+  it('count, select, pack and gather kernels build the GEMM operands', async () => {
+    const rt = (await createKernelRuntime({ backend: build })) as KernelRuntimeEx;
+    const kx = rt.kernels;
+    const rnd = rng(99);
+    for (const [k, n, rows] of [[100, 37, 9], [64, 32, 300]] as const) {
+      const np = Math.ceil(n / 32) * 32;
+      const zps = Int32Array.from({ length: rows }, (_, r) => [-128, 0, 55][r % 3]!);
+      const x = new Int8Array(rows * k).map((_, i) => ((rnd() + 128) % 3 === 0 ? rnd() : zps[Math.floor(i / k)]!));
+      const xPtr = put(rt, x), zpPtr = put(rt, new Int8Array(zps.buffer));
+      const counts = rt.alloc(k + 16), skip = rt.alloc(k + 16), idx = rt.alloc(4 * (k + 8));
+      kx.qs8_count_nonzero(xPtr, rows, k, zpPtr, counts);
+      const want = Array.from({ length: k }, (_, j) => Math.min(255, zps.reduce((c, zp, r) => c + (x[r * k + j] !== zp ? 1 : 0), 0)));
+      expect(Array.from(new Uint8Array(rt.memory.buffer, counts, k))).toEqual(want);
+      const thr = Math.min(254, Math.floor(rows / 3));
+      const u = kx.qs8_select_columns(counts, k, thr, idx, skip);
+      const chosen = want.flatMap((c, j) => (c > thr ? [j] : []));
+      expect(u).toBe(chosen.length);
+      const kp = Math.ceil(u / 8) * 8;
+      expect(Array.from(new Int32Array(rt.memory.buffer, idx, kp))).toEqual([...chosen, ...new Array(kp - u).fill(-1)]);
+      expect(Array.from(new Uint8Array(rt.memory.buffer, skip, k))).toEqual(want.map((c) => (c > thr ? 255 : 0)));
+
+      const w = new Int8Array(n * k).map(() => rnd());
+      const wt = put(rt, transposeRows(w, n, k, np));
+      const weight = (c: number, j: number) => (j < u && c < n ? w[c * k + chosen[j]!]! : 0);
+      for (const layout of [0, 1]) {
+        const b = rt.alloc(np * kp * 2);
+        kx.qs8_pack_columns(wt, np, idx, kp, layout, b);
+        const got = layout === 1 ? new Int8Array(rt.memory.buffer, b, np * kp) : new Int16Array(rt.memory.buffer, b, np * kp);
+        const per = layout === 1 ? 4 : 2;
+        const expected = new Array<number>(np * kp);
+        for (let c = 0; c < np; c++) {
+          for (let j = 0; j < kp; j++) expected[(c >> 3) * kp * 8 + Math.floor(j / per) * 8 * per + (c & 7) * per + (j % per)] = weight(c, j);
+        }
+        expect(Array.from(got), `layout ${layout}`).toEqual(expected);
+      }
+      for (const enc of [0, 1, 2]) {
+        const a = rt.alloc(rows * kp * 2);
+        const ok = kx.qs8_gather_columns(xPtr, rows, k, zpPtr, idx, kp, enc, a);
+        const d = Array.from({ length: rows * kp }, (_, i) => {
+          const r = Math.floor(i / kp), j = i % kp;
+          return j < u ? x[r * k + chosen[j]!]! - zps[r]! : 0;
+        });
+        const fits = enc === 0 || d.every((v) => (enc === 1 ? v >= 0 && v <= 255 : v >= -128 && v <= 127));
+        expect(ok, `enc ${enc}`).toBe(fits ? 1 : 0);
+        if (!fits) continue;
+        const got = enc === 0 ? new Int16Array(rt.memory.buffer, a, rows * kp) : enc === 1 ? new Uint8Array(rt.memory.buffer, a, rows * kp) : new Int8Array(rt.memory.buffer, a, rows * kp);
+        expect(Array.from(got), `enc ${enc}`).toEqual(d);
+      }
+      // zero points ≤ every entry: the u8 encoding holds them
+      const zMin = put(rt, new Int8Array(new Int32Array(rows).fill(-128).buffer));
+      expect(kx.qs8_gather_columns(xPtr, rows, k, zMin, idx, kp, 1, rt.alloc(rows * kp))).toBe(1);
+    }
+  });
+
+  it.each([[100, 5, 8], [257, 37, 12], [4096, 512, 33]] as const)('int8 %i → %i, %i rows: equal to the reference', async (k, n, rows) => {
+    const rt = await createKernelRuntime({ backend: build });
+    const rnd = rng(k + n + rows);
+    const w = new Int8Array(n * k).map(() => Math.max(-127, rnd()));
+    for (const [inZp, shared] of [[-128, Math.floor(k / 4)], [-128, 0], [-128, k], [0, Math.floor(k / 5)], [55, Math.floor(k / 3)]] as const) {
+      const qp = { weights: w, bias: new Int32Array(n).map(() => rnd() * 400), inputScale: 0.05, inputZeroPoint: inZp,
+        weightScales: new Float32Array(n).map((_, c) => 0.002 + c * 1e-5),
+        outputScale: 0.05 * Math.sqrt(k) / 4, outputZeroPoint: 3, activationMin: -128, activationMax: 127 };
+      const x = batchRows(rnd, rows, k, inZp, shared);
+      const op = rt.fullyConnectedQS8({ batch: rows, inFeatures: k, outFeatures: n }, qp);
+      rt.reserveScratch();
+      const out = rt.alloc(rows * n);
+      op.run(put(rt, x), out);
+      expect(Array.from(new Int8Array(rt.memory.buffer, out, rows * n)), `zp ${inZp}, ${shared} shared`)
+        .toEqual(Array.from(fullyConnectedQS8Reference({ batch: rows, inFeatures: k, outFeatures: n }, qp, x)));
+    }
+  });
+
+  it.each([[257, 37, 9], [4096, 512, 32]] as const)('dynamic-range %i → %i, %i rows: equal to the reference', async (k, n, rows) => {
+    const rt = await createKernelRuntime({ backend: build });
+    const rnd = rng(3 * k + n + rows);
+    const w = new Int8Array(n * k).map(() => Math.max(-127, rnd()));
+    const xq = batchRows(rnd, rows, k, 0, Math.floor(k / 4));
+    const xf = new Float32Array(xq.length).map((_, i) => (xq[i] === 0 ? 0 : Math.abs(xq[i]!) / 17 + 0.01));
+    for (const asymmetricQuantizeInputs of [false, true]) {
+      const hp = { weights: w, weightScales: new Float32Array(n).map((_, c) => 0.001 + c * 1e-5), bias: new Float32Array(n).fill(0.25),
+        asymmetricQuantizeInputs, activationMin: -Infinity, activationMax: Infinity };
+      const op = rt.fullyConnectedHybrid({ batch: rows, inFeatures: k, outFeatures: n }, hp);
+      rt.reserveScratch();
+      const xPtr = put(rt, xf), out = rt.alloc(rows * n * 4);
+      op.run(xPtr, out);
+      expect(Array.from(new Float32Array(rt.memory.buffer, out, rows * n)))
+        .toEqual(Array.from(fullyConnectedHybridReference({ batch: rows, inFeatures: k, outFeatures: n }, hp, xf)));
+    }
   });
 });
