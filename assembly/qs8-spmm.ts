@@ -103,12 +103,11 @@ function qs8_pack_columns_simd(wt: usize, np: i32, idx: usize, kp: i32, layout: 
 }
 
 /**
- * Rows of the GEMM's A: a[r][j] = x[r·k + idx[j]] − zps[r] for j < kp (0 where idx[j] is −1), rows kp (enc 1, 2)
- * or 2·kp (enc 0) bytes apart. enc 0: i16 (dot16); enc 1: u8, for the relaxed dot on VNNI-like engines; enc 2: i8,
- * on SDOT-like ones. Returns 0, leaving a partly written, if a difference does not fit the encoding.
+ * Rows of the GEMM's A: a[r][j] = x[r·k + idx[j]] − zps[r] for j < kp (0 where idx[j] is −1), rows 2·kp (enc 0)
+ * or kp (enc 1) bytes apart. enc 0: i16 (dot16); enc 1: u8, for the relaxed dot on VNNI-like engines. Returns 0,
+ * leaving a partly written, if a difference does not fit u8.
  */
 function qs8_gather_columns_simd(x: usize, rows: i32, k: i32, zps: usize, idx: usize, kp: i32, enc: i32, a: usize): i32 {
-  const lo = enc == 1 ? 0 : -128, hi = enc == 1 ? 255 : 127;
   let bad = 0;
   for (let r = 0; r < rows; r++) {
     const zp = load<i32>(zps + (<usize>r << 2));
@@ -120,7 +119,7 @@ function qs8_gather_columns_simd(x: usize, rows: i32, k: i32, zps: usize, idx: u
       if (enc == 0) {
         store<i16>(dst + (<usize>j << 1), i16(d));
       } else {
-        bad |= i32(d < lo) | i32(d > hi);
+        bad |= i32(<u32>d > 255);
         store<u8>(dst + <usize>j, u8(d));
       }
     }

@@ -407,14 +407,16 @@ class Runtime implements KernelRuntimeEx {
   /**
    * Several rows of a sparse-input fully-connected layer at once (assembly/qs8-spmm.ts): features nonzero in more
    * than `thr` rows go through one GEMM over just those columns, every row's remaining nonzeros through the pairs
-   * kernel seeded with its GEMM sums. A feature joins the GEMM where that is cheaper than its pairs: measured
-   * costs per feature and row, relaxed-dot GEMM ≈ 1/3 of the pairs kernel (dot16 GEMM ≈ 1/2), plus packing its
-   * weights ≈ 2 rows (DQN FC1, 32 CarRacing frames: 1/4 on Node 24, 1/2 on Node 20's relaxed lowering). Null in the scalar build, below 8 rows or when the GEMM's A encoding cannot hold x − zp.
+   * kernel seeded with its GEMM sums. A feature joins the GEMM where that is cheaper than its pairs: per feature
+   * and row the relaxed-dot GEMM costs ≈ 1/3 of the pairs kernel (DQN FC1 on 32 CarRacing frames, Node 24: 1/4 to
+   * 1/3), the dot16 GEMM ≈ 1/2, plus ≈ 2 rows for packing the feature's weights. The relaxed dot needs a VNNI-like
+   * engine and x − zp in u8 (a ReLU's output; otherwise run() returns false and writes nothing); elsewhere dot16
+   * runs. Null in the scalar build and below 8 rows.
    */
   private batchedSparseFc(sparse: { np: number; wt: number }, n: number, k: number, rows: number, reserve = 0) {
-    if (this.build === 'scalar' || rows < 8 || this.dotMode === 'sdot') return null;
+    if (this.build === 'scalar' || rows < 8) return null;
     const { np, wt } = sparse;
-    const relaxed = this.relaxed;
+    const relaxed = this.dotMode === 'usdot';
     const kpMax = roundUp(k, 8);
     const lists = pairLists(Math.ceil(k / 2));
     const thr = Math.min(254, Math.floor((roundUp(rows, 4) + 2) / (relaxed ? 3 : 2)));
