@@ -158,8 +158,9 @@ export class Model {
    * Runs `n` frames at once (vectorised environments): each input holds the n frames back to back
    * (n × the element count of `model.inputs[i]`), and each output holds n results back to back.
    * Needs `loadModel(..., { maxBatch })` with maxBatch ≥ n. The layers before the first fully-connected one
-   * run frame by frame; from there on the model is prepared for maxBatch rows (int8 fully-connected layers
-   * as one GEMM), and that part costs as much for a smaller n as for maxBatch. Results equal n `run` calls.
+   * run frame by frame; from there on the model is prepared for maxBatch rows (int8 fully-connected layers:
+   * the input features many rows share as one GEMM, the rest row by row), and that part costs as much for a
+   * smaller n as for maxBatch. Results equal n `run` calls.
    * Returned arrays are views reused by the next call.
    */
   runBatch(input: TensorData, n: number): TensorData;

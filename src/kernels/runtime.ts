@@ -590,10 +590,11 @@ class Runtime implements KernelRuntimeEx {
   }
 
   /**
-   * Several rows (batched models): each row quantized with its own scale (and zero point); sparse rows take the
-   * sparse-input path, and if any row is dense one GEMM over the weights runs for all rows instead of a GEMV per
-   * row (rewriting the sparse rows' sums with the same values); then the per-row float epilogue. Every path's
-   * int32 sums equal the GEMV's, so results are identical.
+   * Several rows (batched models): each row quantized with its own scale (and zero point), then the batched
+   * sparse-input path (batchedSparseFc); where it does not apply, sparse rows take the sparse-input path, and if
+   * any row is dense one GEMM over the weights runs for all rows instead of a GEMV per row (rewriting the sparse
+   * rows' sums with the same values); then the per-row float epilogue. Every path's int32 sums equal the GEMV's,
+   * so results are identical.
    */
   private fullyConnectedHybridGemm(geom: FcGeometry, params: HybridParams): PreparedOp {
     const rows = geom.batch, n = geom.outFeatures, k = geom.inFeatures;

@@ -228,16 +228,18 @@ describe.each(simdBuilds)('%s build: batched sparse-input fully-connected (share
     const rt = await createKernelRuntime({ backend: build });
     const rnd = rng(k + n + rows);
     const w = new Int8Array(n * k).map(() => Math.max(-127, rnd()));
-    for (const [inZp, shared] of [[-128, Math.floor(k / 4)], [-128, 0], [-128, k], [0, Math.floor(k / 5)], [55, Math.floor(k / 3)]] as const) {
+    const cases = [[-128, Math.floor(k / 4), true], [-128, 0, true], [-128, k, true], [0, Math.floor(k / 5), true],
+      [55, Math.floor(k / 3), true], [-128, Math.floor(k / 4), false]] as const;
+    for (const [inZp, shared, perChannel] of cases) {
       const qp = { weights: w, bias: new Int32Array(n).map(() => rnd() * 400), inputScale: 0.05, inputZeroPoint: inZp,
-        weightScales: new Float32Array(n).map((_, c) => 0.002 + c * 1e-5),
+        weightScales: perChannel ? new Float32Array(n).map((_, c) => 0.002 + c * 1e-5) : new Float32Array([0.0031]),
         outputScale: 0.05 * Math.sqrt(k) / 4, outputZeroPoint: 3, activationMin: -128, activationMax: 127 };
       const x = batchRows(rnd, rows, k, inZp, shared);
       const op = rt.fullyConnectedQS8({ batch: rows, inFeatures: k, outFeatures: n }, qp);
       rt.reserveScratch();
       const out = rt.alloc(rows * n);
       op.run(put(rt, x), out);
-      expect(Array.from(new Int8Array(rt.memory.buffer, out, rows * n)), `zp ${inZp}, ${shared} shared`)
+      expect(Array.from(new Int8Array(rt.memory.buffer, out, rows * n)), `zp ${inZp}, ${shared} shared, per-channel ${perChannel}`)
         .toEqual(Array.from(fullyConnectedQS8Reference({ batch: rows, inFeatures: k, outFeatures: n }, qp, x)));
     }
   });
