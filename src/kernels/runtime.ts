@@ -212,9 +212,9 @@ class Runtime implements KernelRuntimeEx {
    * Winograd on the dot16 GEMM (SIMD builds), exact integer transforms, identical results (assembly/qs8-winograd.ts):
    * 3×3 stride 1 as F(2×2, 3×3) or F(4×4, 3×3) (2.25× / 4× fewer multiply-adds), and 2s×2s taps at stride s as
    * F(2×2, 2×2) or F(5×5, 2×2) over the space-to-depth image (1.78× / 2.8× fewer), each where its magnitude bound
-   * holds; of the admissible kinds the one with the fewest GEMM rows (positions × tiles) runs. Where the relaxed
-   * dot is exact (twice the MACs per instruction of dot16) only the 6×6-tile kinds beat the direct path, so 'auto'
-   * takes only those there (Node 24, DQN: conv2 43 → 33 µs, conv3 31 → 19 µs; the 4×4-tile kinds about break even).
+   * holds; of the admissible kinds the one with the fewest GEMM rows (positions × tiles) runs. Also where the
+   * relaxed dot is exact on full-range bytes (twice the MACs per instruction of dot16): Node 24, DQN conv2 / conv3
+   * direct 46 / 33 µs, 4×4 tiles 41 / 25, 6×6 tiles 31 / 18.
    */
   private winogradKind(g: ConvGeometry): WinogradKind | null {
     if (this.build === 'scalar' || this.winogradChoice === 'off') return null;
@@ -230,8 +230,7 @@ class Runtime implements KernelRuntimeEx {
       if (kp <= 1024) candidates.push(WINOGRAD_KINDS.f22s2d);
       if (kp <= 256) candidates.push(WINOGRAD_KINDS.f52s2d);
     }
-    const allowed = candidates.filter((k) => this.winogradChoice === 'auto'
-      ? !this.relaxed || k.tile === 6 : (k.tile === 6) === (this.winogradChoice === 'large'));
+    const allowed = candidates.filter((k) => this.winogradChoice === 'auto' || (k.tile === 6) === (this.winogradChoice === 'large'));
     const rows = (k: WinogradKind) => k.positions * Math.ceil(g.outH / k.out) * Math.ceil(g.outW / k.out);
     return allowed.reduce<WinogradKind | null>((best, k) => (best === null || rows(k) < rows(best) ? k : best), null);
   }
@@ -410,9 +409,8 @@ class Runtime implements KernelRuntimeEx {
    * kernel seeded with its GEMM sums. A feature joins the GEMM where that is cheaper than its pairs: per feature
    * and row the relaxed-dot GEMM costs ≈ 1/5 of the pairs kernel, the dot16 GEMM ≈ 1/3, plus ≈ 2 rows for packing
    * the feature's weights (DQN FC1 on 32 CarRacing frames: thresholds of 6 and 11 rows minimise its time on Node 24
-   * and Node 20). The relaxed dot needs a VNNI-like
-   * engine and x − zp in u8 (a ReLU's output; otherwise run() returns false and writes nothing); elsewhere dot16
-   * runs. Null in the scalar build and below 8 rows.
+   * and Node 20). The relaxed dot needs a VNNI-like engine and x − zp in u8 (a ReLU's output; otherwise run()
+   * returns false and writes nothing); elsewhere dot16 runs. Null in the scalar build and below 8 rows.
    */
   private batchedSparseFc(sparse: { np: number; wt: number }, n: number, k: number, rows: number, reserve = 0) {
     if (this.build === 'scalar' || rows < 8) return null;
