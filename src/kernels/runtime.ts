@@ -407,9 +407,9 @@ class Runtime implements KernelRuntimeEx {
    * Several rows of a sparse-input fully-connected layer at once (assembly/qs8-spmm.ts): features nonzero in more
    * than `thr` rows go through one GEMM over just those columns, every row's remaining nonzeros through the pairs
    * kernel seeded with its GEMM sums. A feature joins the GEMM where that is cheaper than its pairs: per feature
-   * and row the relaxed-dot GEMM costs ≈ 1/5 of the pairs kernel, the dot16 GEMM ≈ 1/3, plus ≈ 2 rows for packing
-   * the feature's weights (DQN FC1 on 32 CarRacing frames: thresholds of 6 and 11 rows minimise its time on Node 24
-   * and Node 20). The relaxed dot needs a VNNI-like engine and x − zp in u8 (a ReLU's output; otherwise run()
+   * and row the relaxed-dot GEMM costs ≈ 1/4 of the pairs kernel, the dot16 GEMM ≈ 1/2, plus ≈ 2 rows for packing
+   * the feature's weights (DQN FC1 on 32 CarRacing frames: thresholds of 8 and 17 rows are at the flat minimum of its
+   * time on Node 24 and Node 20, with warm caches and interleaved with other work). The relaxed dot needs a VNNI-like engine and x − zp in u8 (a ReLU's output; otherwise run()
    * returns false and writes nothing); elsewhere dot16 runs. Null in the scalar build and below 8 rows.
    */
   private batchedSparseFc(sparse: { np: number; wt: number }, n: number, k: number, rows: number, reserve = 0) {
@@ -418,7 +418,7 @@ class Runtime implements KernelRuntimeEx {
     const relaxed = this.dotMode === 'usdot';
     const kpMax = roundUp(k, 8);
     const lists = pairLists(Math.ceil(k / 2));
-    const thr = Math.min(254, Math.floor((roundUp(rows, 4) + 2) / (relaxed ? 5 : 3)));
+    const thr = Math.min(254, Math.floor((roundUp(rows, 4) + 2) / (relaxed ? 4 : 2)));
     const zeroChan = this.place(channelParamBlock(np, new Int32Array(0), null));
     // Scratch, after `reserve` bytes the caller keeps: counts | skip mask | column list | packed weights | A rows |
     // int32 sums | pair lists.
