@@ -123,58 +123,40 @@ export function qs8_wino2x2_output(mbuf: usize, tilesH: i32, tilesW: i32, n: i32
 /** Input transform for 2s×2s / stride s: V = Bᵀ·d·B of every 3×3 tile of S (stride 2 in S), 8 channels at a time. */
 export function qs8_wino2x2k2_input(input: usize, inH: i32, inW: i32, inC: i32, stride: i32, tilesH: i32, tilesW: i32,
   padTop: i32, padLeft: i32, zp: i32, v: usize): void {
-  if (ASC_FEATURE_SIMD) input_tiles_k2(input, inH, inW, inC, stride, tilesH, tilesW, padTop, padLeft, zp, v);
+  if (ASC_FEATURE_SIMD) input_tiles_s2d(input, inH, inW, inC, stride, 2, tilesH, tilesW, padTop, padLeft, zp, v, false);
   else unreachable();
 }
 
-function input_tiles_k2(input: usize, inH: i32, inW: i32, inC: i32, stride: i32, tilesH: i32, tilesW: i32,
-  padTop: i32, padLeft: i32, zp: i32, v: usize): void {
-  const vzp = i16x8.splat(i16(zp));
-  const tiles = tilesH * tilesW;
-  const kp = stride * stride * inC;
-  const posStride = <usize>(tiles * kp) << 1;
-  const step = stride * 2;
-  for (let ty = 0; ty < tilesH; ty++) {
-    for (let tx = 0; tx < tilesW; tx++) {
-      const tileBase = v + (<usize>((ty * tilesW + tx) * kp) << 1);
-      for (let p = 0; p < stride; p++) {
-        const iy = ty * step + p - padTop;
-        for (let q = 0; q < stride; q++) {
-          const ix = tx * step + q - padLeft;
-          const kc0 = (p * stride + q) * inC;
-          for (let c = 0; c < inC; c += 8) {
-            // Down each column b of the 3×3 tile: (d0 − d1, d1, d2 − d1).
-            let t00: v128, t01: v128, t02: v128, t10: v128, t11: v128, t12: v128, t20: v128, t21: v128, t22: v128;
-            {
-              const d0 = tap(input, inH, inW, inC, iy, ix, c, vzp), d1 = tap(input, inH, inW, inC, iy + stride, ix, c, vzp);
-              const d2 = tap(input, inH, inW, inC, iy + 2 * stride, ix, c, vzp);
-              t00 = i16x8.sub(d0, d1); t10 = d1; t20 = i16x8.sub(d2, d1);
-            }
-            {
-              const x1 = ix + stride;
-              const d0 = tap(input, inH, inW, inC, iy, x1, c, vzp), d1 = tap(input, inH, inW, inC, iy + stride, x1, c, vzp);
-              const d2 = tap(input, inH, inW, inC, iy + 2 * stride, x1, c, vzp);
-              t01 = i16x8.sub(d0, d1); t11 = d1; t21 = i16x8.sub(d2, d1);
-            }
-            {
-              const x2 = ix + 2 * stride;
-              const d0 = tap(input, inH, inW, inC, iy, x2, c, vzp), d1 = tap(input, inH, inW, inC, iy + stride, x2, c, vzp);
-              const d2 = tap(input, inH, inW, inC, iy + 2 * stride, x2, c, vzp);
-              t02 = i16x8.sub(d0, d1); t12 = d1; t22 = i16x8.sub(d2, d1);
-            }
-            // Along each row: position 3r + j.
-            let o = tileBase + (<usize>(kc0 + c) << 1);
-            v128.store(o, i16x8.sub(t00, t01)); o += posStride; v128.store(o, t01); o += posStride;
-            v128.store(o, i16x8.sub(t02, t01)); o += posStride;
-            v128.store(o, i16x8.sub(t10, t11)); o += posStride; v128.store(o, t11); o += posStride;
-            v128.store(o, i16x8.sub(t12, t11)); o += posStride;
-            v128.store(o, i16x8.sub(t20, t21)); o += posStride; v128.store(o, t21); o += posStride;
-            v128.store(o, i16x8.sub(t22, t21));
-          }
-        }
-      }
-    }
+/** Bᵀ·d·B of one 3×3 tile of the space-to-depth image (F(2×2, 2×2)), 8 channels; position 3r + j at o + pos·posStride. */
+@inline
+function bt3_tile(input: usize, inH: i32, inW: i32, inC: i32, stride: i32, iy: i32, ix: i32, c: i32, vzp: v128,
+  o: usize, posStride: usize): void {
+  // Down each column b of the 3×3 tile: (d0 − d1, d1, d2 − d1).
+  let t00: v128, t01: v128, t02: v128, t10: v128, t11: v128, t12: v128, t20: v128, t21: v128, t22: v128;
+  {
+    const d0 = tap(input, inH, inW, inC, iy, ix, c, vzp), d1 = tap(input, inH, inW, inC, iy + stride, ix, c, vzp);
+    const d2 = tap(input, inH, inW, inC, iy + 2 * stride, ix, c, vzp);
+    t00 = i16x8.sub(d0, d1); t10 = d1; t20 = i16x8.sub(d2, d1);
   }
+  {
+    const x1 = ix + stride;
+    const d0 = tap(input, inH, inW, inC, iy, x1, c, vzp), d1 = tap(input, inH, inW, inC, iy + stride, x1, c, vzp);
+    const d2 = tap(input, inH, inW, inC, iy + 2 * stride, x1, c, vzp);
+    t01 = i16x8.sub(d0, d1); t11 = d1; t21 = i16x8.sub(d2, d1);
+  }
+  {
+    const x2 = ix + 2 * stride;
+    const d0 = tap(input, inH, inW, inC, iy, x2, c, vzp), d1 = tap(input, inH, inW, inC, iy + stride, x2, c, vzp);
+    const d2 = tap(input, inH, inW, inC, iy + 2 * stride, x2, c, vzp);
+    t02 = i16x8.sub(d0, d1); t12 = d1; t22 = i16x8.sub(d2, d1);
+  }
+  // Along each row: position 3r + j.
+  v128.store(o, i16x8.sub(t00, t01)); o += posStride; v128.store(o, t01); o += posStride;
+  v128.store(o, i16x8.sub(t02, t01)); o += posStride;
+  v128.store(o, i16x8.sub(t10, t11)); o += posStride; v128.store(o, t11); o += posStride;
+  v128.store(o, i16x8.sub(t12, t11)); o += posStride;
+  v128.store(o, i16x8.sub(t20, t21)); o += posStride; v128.store(o, t21); o += posStride;
+  v128.store(o, i16x8.sub(t22, t21));
 }
 
 /** Output transform Aᵀ·M·A (F(2×2, 2×2)) of every tile, + bias; mode 0: requantized int8 NHWC, mode 1: int32. */
@@ -287,16 +269,41 @@ function bt6_store(d0: v128, d1: v128, d2: v128, d3: v128, d4: v128, d5: v128, o
  */
 export function qs8_wino6x6_input(input: usize, inH: i32, inW: i32, inC: i32, stride: i32, step: i32, tilesH: i32, tilesW: i32,
   padTop: i32, padLeft: i32, zp: i32, v: usize): void {
-  if (ASC_FEATURE_SIMD) input_tiles6(input, inH, inW, inC, stride, step, tilesH, tilesW, padTop, padLeft, zp, v);
+  if (ASC_FEATURE_SIMD) input_tiles_s2d(input, inH, inW, inC, stride, step, tilesH, tilesW, padTop, padLeft, zp, v, true);
   else unreachable();
 }
 
-function input_tiles6(input: usize, inH: i32, inW: i32, inC: i32, stride: i32, step: i32, tilesH: i32, tilesW: i32,
-  padTop: i32, padLeft: i32, zp: i32, v: usize): void {
+/** Bᵀ·d·B of one 6×6 tile (points 0, ±1, ±2, ∞), 8 channels; position 6i + k at o + pos·posStride. */
+@inline
+function bt6_tile(input: usize, inH: i32, inW: i32, inC: i32, s: i32, iy: i32, ix: i32, c: i32, vzp: v128,
+  o: usize, posStride: usize): void {
+  // Down each column j of the tile, into WINO6_T[i][j].
+  for (let j = 0; j < 6; j++) {
+    const x = ix + s * j;
+    bt6_store(tap(input, inH, inW, inC, iy, x, c, vzp), tap(input, inH, inW, inC, iy + s, x, c, vzp),
+      tap(input, inH, inW, inC, iy + 2 * s, x, c, vzp), tap(input, inH, inW, inC, iy + 3 * s, x, c, vzp),
+      tap(input, inH, inW, inC, iy + 4 * s, x, c, vzp), tap(input, inH, inW, inC, iy + 5 * s, x, c, vzp),
+      WINO6_T + (<usize>j << 4), 96);
+  }
+  // Along each row i.
+  for (let i: usize = 0; i < 6; i++) {
+    const t = WINO6_T + i * 96;
+    bt6_store(v128.load(t), v128.load(t, 16), v128.load(t, 32), v128.load(t, 48), v128.load(t, 64), v128.load(t, 80),
+      o + i * 6 * posStride, posStride);
+  }
+}
+
+/**
+ * Every input tile of the stride-`stride` space-to-depth image (the image itself for stride 1), tiles `step` apart
+ * in it, 8 channels at a time: 6×6 tiles (bt6_tile) or 3×3 (bt3_tile); `six` is a constant at each call.
+ */
+@inline
+function input_tiles_s2d(input: usize, inH: i32, inW: i32, inC: i32, stride: i32, step: i32, tilesH: i32, tilesW: i32,
+  padTop: i32, padLeft: i32, zp: i32, v: usize, six: bool): void {
   const vzp = i16x8.splat(i16(zp));
   const kp = stride * stride * inC;
   const posStride = <usize>(tilesH * tilesW * kp) << 1;
-  const span = step * stride, s = stride;
+  const span = step * stride;
   for (let ty = 0; ty < tilesH; ty++) {
     for (let tx = 0; tx < tilesW; tx++) {
       const tileBase = v + (<usize>((ty * tilesW + tx) * kp) << 1);
@@ -306,21 +313,9 @@ function input_tiles6(input: usize, inH: i32, inW: i32, inC: i32, stride: i32, s
           const ix = tx * span + q - padLeft;
           const kc0 = (p * stride + q) * inC;
           for (let c = 0; c < inC; c += 8) {
-            // Down each column j of the tile, into WINO6_T[i][j].
-            for (let j = 0; j < 6; j++) {
-              const x = ix + s * j;
-              bt6_store(tap(input, inH, inW, inC, iy, x, c, vzp), tap(input, inH, inW, inC, iy + s, x, c, vzp),
-                tap(input, inH, inW, inC, iy + 2 * s, x, c, vzp), tap(input, inH, inW, inC, iy + 3 * s, x, c, vzp),
-                tap(input, inH, inW, inC, iy + 4 * s, x, c, vzp), tap(input, inH, inW, inC, iy + 5 * s, x, c, vzp),
-                WINO6_T + (<usize>j << 4), 96);
-            }
-            // Along each row i: position 6i + k.
             const o = tileBase + (<usize>(kc0 + c) << 1);
-            for (let i: usize = 0; i < 6; i++) {
-              const t = WINO6_T + i * 96;
-              bt6_store(v128.load(t), v128.load(t, 16), v128.load(t, 32), v128.load(t, 48), v128.load(t, 64), v128.load(t, 80),
-                o + i * 6 * posStride, posStride);
-            }
+            if (six) bt6_tile(input, inH, inW, inC, stride, iy, ix, c, vzp, o, posStride);
+            else bt3_tile(input, inH, inW, inC, stride, iy, ix, c, vzp, o, posStride);
           }
         }
       }
