@@ -301,6 +301,49 @@ def m_two_outputs():
 
 
 # name: (builder, expected ops in the float32 file, input range, has weights)
+def m_transpose():
+    # Keras Permute -> TRANSPOSE of a 4-D activation (the batch dimension stays first)
+    x = inp((4, 6, 8), 'x')
+    return keras.Model(x, layers.Permute((3, 1, 2))(x))
+
+
+def m_transpose_fc():
+    # a channels-first flatten, as in models ported from PyTorch: TRANSPOSE between the conv and RESHAPE
+    x = inp((5, 5, 8), 'x')
+    y = layers.Conv2D(16, 3, activation='relu')(x)
+    y = layers.Permute((3, 1, 2))(y)
+    return keras.Model(x, layers.Dense(32)(layers.Flatten()(y)))
+
+
+def m_maximum():
+    x = inp((32,), 'x')
+    return keras.Model(x, layers.Maximum()([layers.Dense(16)(x), layers.Dense(16)(x)]))
+
+
+def m_minimum_broadcast():
+    # a [16] constant against [4, 16] rows
+    x = inp((4, 32), 'x')
+    bound = np.linspace(-0.5, 0.5, 16).astype(np.float32)
+    return keras.Model(x, ops.minimum(layers.Dense(16)(x), bound))
+
+
+def m_clip():
+    # clip to [-0.3, 0.7] (no RELU-family pattern): MINIMUM and MAXIMUM against scalar constants
+    x = inp((64,), 'x')
+    return keras.Model(x, ops.clip(layers.Dense(32)(x), -0.3, 0.7))
+
+
+def m_relu_n1_to_1():
+    x = inp((8, 8, 4), 'x')
+    return keras.Model(x, ops.clip(x, -1.0, 1.0))
+
+
+def m_clip_0_1():
+    # TF 2.21 writes RELU then MINIMUM here, not RELU_0_TO_1
+    x = inp((8, 8, 4), 'x')
+    return keras.Model(x, ops.clip(x, 0.0, 1.0))
+
+
 ZOO = {
     'conv_same_relu': (m_conv_same_relu, {'CONV_2D'}, 1.0, True),
     'conv_valid_s2_relu6': (m_conv_valid_s2_relu6, {'CONV_2D'}, 2.0, True),
@@ -355,6 +398,13 @@ ZOO = {
     'mixed_net': (m_mixed_net, {'CONV_2D', 'DEPTHWISE_CONV_2D', 'HARD_SWISH', 'MAX_POOL_2D', 'MEAN',
                                 'FULLY_CONNECTED', 'SOFTMAX'}, 1.0, True),
     'two_outputs': (m_two_outputs, {'CONV_2D', 'MEAN', 'MAX_POOL_2D', 'TANH'}, 1.0, True),
+    'transpose': (m_transpose, {'TRANSPOSE'}, 1.0, False),
+    'transpose_fc': (m_transpose_fc, {'CONV_2D', 'TRANSPOSE', 'RESHAPE', 'FULLY_CONNECTED'}, 1.0, True),
+    'maximum': (m_maximum, {'FULLY_CONNECTED', 'MAXIMUM'}, 1.0, True),
+    'minimum_broadcast': (m_minimum_broadcast, {'FULLY_CONNECTED', 'MINIMUM'}, 1.0, True),
+    'clip': (m_clip, {'FULLY_CONNECTED', 'MINIMUM', 'MAXIMUM'}, 1.0, True),
+    'relu_n1_to_1': (m_relu_n1_to_1, {'RELU_N1_TO_1'}, 3.0, False),
+    'clip_0_1': (m_clip_0_1, {'RELU', 'MINIMUM'}, 3.0, False),
 }
 
 

@@ -130,6 +130,11 @@ export function broadcastIndices(a: readonly number[], b: readonly number[], out
   return [ia, ib];
 }
 
+/** broadcastIndices, or [null, null] when neither input broadcasts (element i reads element i). */
+export function broadcastMaps(a: readonly number[], b: readonly number[], out: readonly number[]): [Int32Array | null, Int32Array | null] {
+  return sameShape(a, out) && sameShape(b, out) ? [null, null] : broadcastIndices(a, b, out);
+}
+
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }

@@ -1,17 +1,19 @@
 // Builtin op code → op definition. One entry per supported op; everything else is reported as
 // unsupported (all at once) when a model is loaded.
 import { BuiltinOp } from '../tflite/schema.js';
-import { hardSwish, leakyRelu, logistic, relu, relu6, tanh } from './ops/activations.js';
+import { hardSwish, leakyRelu, logistic, relu, relu0To1, relu6, reluN1To1, tanh } from './ops/activations.js';
 import { concatenation } from './ops/concat.js';
 import { conv2d, depthwiseConv2d } from './ops/conv.js';
 import { add, mul, sub } from './ops/elementwise.js';
 import { fullyConnected } from './ops/fully_connected.js';
+import { maximum, minimum } from './ops/maximum_minimum.js';
 import { mean } from './ops/mean.js';
 import { pad, padV2 } from './ops/pad.js';
 import { averagePool2d, maxPool2d } from './ops/pooling.js';
 import { dequantize, quantize } from './ops/quantize.js';
 import { reshape } from './ops/reshape.js';
 import { softmax } from './ops/softmax.js';
+import { transpose } from './ops/transpose.js';
 import type { OpDefinition } from './types.js';
 
 export const OP_REGISTRY: ReadonlyMap<number, OpDefinition> = new Map<number, OpDefinition>([
@@ -23,14 +25,19 @@ export const OP_REGISTRY: ReadonlyMap<number, OpDefinition> = new Map<number, Op
   [BuiltinOp.ADD, add],
   [BuiltinOp.SUB, sub],
   [BuiltinOp.MUL, mul],
+  [BuiltinOp.MAXIMUM, maximum],
+  [BuiltinOp.MINIMUM, minimum],
   [BuiltinOp.LOGISTIC, logistic],
   [BuiltinOp.TANH, tanh],
   [BuiltinOp.RELU, relu],
   [BuiltinOp.RELU6, relu6],
+  [BuiltinOp.RELU_N1_TO_1, reluN1To1],
+  [BuiltinOp.RELU_0_TO_1, relu0To1],
   [BuiltinOp.LEAKY_RELU, leakyRelu],
   [BuiltinOp.HARD_SWISH, hardSwish],
   [BuiltinOp.SOFTMAX, softmax],
   [BuiltinOp.RESHAPE, reshape],
+  [BuiltinOp.TRANSPOSE, transpose],
   [BuiltinOp.QUANTIZE, quantize],
   [BuiltinOp.DEQUANTIZE, dequantize],
   [BuiltinOp.CONCATENATION, concatenation],

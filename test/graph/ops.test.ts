@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadModel, ModelError } from '../../src/index.js';
 import { buildTflite, float32Bytes, int32Bytes, type ModelSpec } from '../tflite/helpers/flatbuffer-builder.js';
 
-const ADD = 0, CONCATENATION = 2, DEQUANTIZE = 6, RESHAPE = 22, PADV2 = 60, QUANTIZE = 114;
+const ADD = 0, CONCATENATION = 2, DEQUANTIZE = 6, RESHAPE = 22, TRANSPOSE = 39, MAXIMUM = 55, MINIMUM = 57, PADV2 = 60, QUANTIZE = 114, RELU_0_TO_1 = 152;
 const INT32 = 2, UINT8 = 3, INT8 = 9;
 
 async function run(spec: ModelSpec, ...inputs: (Float32Array | Int8Array | Uint8Array)[]) {
@@ -97,5 +97,97 @@ describe('ops beyond the zoo', () => {
     expect(e).toBeInstanceOf(ModelError);
     expect((e as ModelError).message).toMatch(/ADD: int8 tensor has no quantization parameters/);
     expect((e as ModelError).tensorIndex).toBe(0);
+  });
+
+  const refusal = async (spec: ModelSpec) => {
+    const e = await loadModel(buildTflite(spec)).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ModelError);
+    return e as ModelError;
+  };
+
+  it('TRANSPOSE with a negative perm entry on a rank-3 int32 tensor', async () => {
+    // x [2,3,2] → perm [2, 0, −2] = [2, 0, 1] → [2,2,3]
+    const x = Int32Array.from({ length: 12 }, (_, i) => i);
+    const model = await loadModel(buildTflite({
+      opcodes: [{ deprecated: TRANSPOSE }],
+      tensors: [{ shape: [2, 3, 2], type: INT32 }, { shape: [3], type: INT32, buffer: 1 }, { shape: [2, 2, 3], type: INT32 }],
+      operators: [{ opcodeIndex: 0, inputs: [0, 1], outputs: [2] }],
+      inputs: [0], outputs: [2],
+      buffers: [{}, { data: int32Bytes([2, 0, -2]) }],
+    }), { backend: 'scalar' });
+    const expected: number[] = [];
+    for (let c = 0; c < 2; c++) for (let a = 0; a < 2; a++) for (let b = 0; b < 3; b++) expected.push(x[a * 6 + b * 2 + c]!);
+    expect(Array.from(model.run(x as unknown as Int8Array) as unknown as Int32Array)).toEqual(expected);
+  });
+
+  it('refuses a TRANSPOSE perm that is not a permutation, and one that changes the quantization', async () => {
+    const perm = (values: number[]) => ({
+      opcodes: [{ deprecated: TRANSPOSE }],
+      tensors: [{ shape: [2, 3] }, { shape: [2], type: INT32, buffer: 1 }, { shape: [3, 2] }],
+      operators: [{ opcodeIndex: 0, inputs: [0, 1], outputs: [2] }],
+      inputs: [0], outputs: [2],
+      buffers: [{}, { data: int32Bytes(values) }],
+    });
+    expect((await refusal(perm([1, 1]))).message).toMatch(/TRANSPOSE: perm \[1,1\] is not a permutation of 2 dimensions/);
+    expect((await refusal(perm([0, 2]))).message).toMatch(/is not a permutation/);
+    const e = await refusal({
+      opcodes: [{ deprecated: TRANSPOSE }],
+      tensors: [
+        { shape: [2, 3], type: INT8, quantization: { scale: [0.5], zeroPoint: [0] } }, { shape: [2], type: INT32, buffer: 1 },
+        { shape: [3, 2], type: INT8, quantization: { scale: [0.25], zeroPoint: [0] } },
+      ],
+      operators: [{ opcodeIndex: 0, inputs: [0, 1], outputs: [2] }],
+      inputs: [0], outputs: [2],
+      buffers: [{}, { data: int32Bytes([1, 0]) }],
+    });
+    expect(e.message).toMatch(/TRANSPOSE: output must share the input's scale and zero point/);
+    expect(e.tensorIndex).toBe(2);
+  });
+
+  it('MAXIMUM and MINIMUM follow std::max / std::min on float32, NaN included', async () => {
+    const spec = (op: number): ModelSpec => ({
+      opcodes: [{ deprecated: op }],
+      tensors: [{ shape: [4], name: 'x' }, { shape: [1], buffer: 1 }, { shape: [4] }],
+      operators: [{ opcodeIndex: 0, inputs: [0, 1], outputs: [2] }],
+      inputs: [0], outputs: [2],
+      buffers: [{}, { data: float32Bytes([0.5]) }],
+    });
+    const x = new Float32Array([-1, 0.5, 2, NaN]);
+    expect(await run(spec(MAXIMUM), x)).toEqual([0.5, 0.5, 2, NaN]);
+    expect(await run(spec(MINIMUM), x)).toEqual([-1, 0.5, 0.5, NaN]);
+  });
+
+  it('MAXIMUM compares int8 as stored and refuses inputs quantized differently from the output', async () => {
+    const q = { scale: [0.1], zeroPoint: [-3] };
+    const spec = (bq: typeof q): ModelSpec => ({
+      opcodes: [{ deprecated: MAXIMUM }],
+      tensors: [
+        { shape: [2, 2], type: INT8, quantization: q }, { shape: [2], type: INT8, buffer: 1, quantization: bq },
+        { shape: [2, 2], type: INT8, quantization: q },
+      ],
+      operators: [{ opcodeIndex: 0, inputs: [0, 1], outputs: [2] }],
+      inputs: [0], outputs: [2],
+      buffers: [{}, { data: new Uint8Array(new Int8Array([-3, 10]).buffer) }],
+    });
+    expect(await run(spec(q), new Int8Array([-128, 127, 0, 5]))).toEqual([-3, 127, 0, 10]);
+    const e = await refusal(spec({ scale: [0.2], zeroPoint: [-3] }));
+    expect(e.message).toMatch(/MAXIMUM: quantized input \(scale 0\.2, zero point -3\) must share the output's \(scale 0\.1/);
+    expect(e.tensorIndex).toBe(1);
+  });
+
+  it('RELU_0_TO_1 clamps float32, and int8 to the quantized [0, 1] of its output (no converter path writes it)', async () => {
+    const floatSpec: ModelSpec = {
+      opcodes: [{ deprecated: 127, builtin: RELU_0_TO_1 }],
+      tensors: [{ shape: [4] }, { shape: [4] }],
+      operators: [{ opcodeIndex: 0, inputs: [0], outputs: [1] }],
+      inputs: [0], outputs: [1],
+    };
+    expect(await run(floatSpec, new Float32Array([-0.5, 0.25, 1, 2]))).toEqual([0, 0.25, 1, 1]);
+    // same scale in and out: the rescale is the identity, the clamp is [zp + 0/0.25, zp + 1/0.25] = [−4, 0]
+    const q = { scale: [0.25], zeroPoint: [-4] };
+    const out = await run({
+      ...floatSpec, tensors: [{ shape: [5], type: INT8, quantization: q }, { shape: [5], type: INT8, quantization: q }],
+    }, new Int8Array([-10, -4, -2, 0, 5]));
+    expect(out).toEqual([-4, -4, -2, 0, 0]);
   });
 });

@@ -1,4 +1,4 @@
-// LOGISTIC, TANH, RELU, RELU6, LEAKY_RELU, HARD_SWISH (tflite/kernels/activations.cc, reference
+// LOGISTIC, TANH, RELU, RELU6, RELU_N1_TO_1, RELU_0_TO_1, LEAKY_RELU, HARD_SWISH (tflite/kernels/activations.cc, reference
 // kernels). int8 LOGISTIC/TANH use TFLite's 256-entry lookup table built in float at prepare time.
 import type { LeakyReluOptions } from '../../tflite/options.js';
 import {
@@ -81,7 +81,7 @@ export const tanh: OpDefinition = {
   },
 };
 
-/** RELU / RELU6: activations.cc QuantizedReluX with a rescale from input to output parameters. */
+/** RELU and its clamped forms: activations.cc QuantizedReluX with a rescale from input to output parameters. */
 function reluOp(name: string, actMin: number, actMax: number): OpDefinition {
   return {
     name,
@@ -108,6 +108,8 @@ function reluOp(name: string, actMin: number, actMax: number): OpDefinition {
 
 export const relu = reluOp('RELU', 0, Infinity);
 export const relu6 = reluOp('RELU6', 0, 6);
+export const reluN1To1 = reluOp('RELU_N1_TO_1', -1, 1);
+export const relu0To1 = reluOp('RELU_0_TO_1', 0, 1);
 
 export const leakyRelu: OpDefinition = {
   name: 'LEAKY_RELU',

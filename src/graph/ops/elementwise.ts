@@ -3,15 +3,10 @@
 import type { ActivationOnlyOptions } from '../../tflite/options.js';
 import { BuiltinOp } from '../../tflite/schema.js';
 import { f32, multiplyByQuantizedMultiplier, quantizeMultiplier } from '../fixed-point.js';
-import { broadcastIndices, broadcastShape, floatActivationRange, quantizedActivationRange, requireQuantized, sameShape } from '../op-utils.js';
-import type { GraphTensor, MemoryViews, OpContext, OpDefinition, OpStep } from '../types.js';
+import { broadcastMaps, broadcastShape, floatActivationRange, quantizedActivationRange, requireQuantized } from '../op-utils.js';
+import type { MemoryViews, OpContext, OpDefinition, OpStep } from '../types.js';
 
 type Kind = 'add' | 'sub' | 'mul';
-
-function indexMaps(a: GraphTensor, b: GraphTensor, outShape: number[]): [Int32Array | null, Int32Array | null] {
-  if (sameShape(a.shape, outShape) && sameShape(b.shape, outShape)) return [null, null];
-  return broadcastIndices(a.shape, b.shape, outShape);
-}
 
 function prepareBinary(ctx: OpContext, kind: Kind): OpStep {
   ctx.expectCounts(2, 2, 1);
@@ -26,7 +21,7 @@ function prepareBinary(ctx: OpContext, kind: Kind): OpStep {
   ctx.readInMemory(a);
   ctx.readInMemory(b);
   const n = out.elementCount;
-  const [ia, ib] = indexMaps(a, b, shape);
+  const [ia, ib] = broadcastMaps(a.shape, b.shape, shape);
 
   if (a.dtype === 'float32') {
     const { min, max } = floatActivationRange(ctx, activation);
