@@ -344,6 +344,30 @@ def m_clip_0_1():
     return keras.Model(x, ops.clip(x, 0.0, 1.0))
 
 
+def m_reduce_max():
+    x = inp((6, 6, 8), 'x')
+    return keras.Model(x, layers.GlobalMaxPooling2D()(x))
+
+
+def m_reduce_min_keepdims():
+    # over H only, keep_dims
+    x = inp((5, 4, 8), 'x')
+    return keras.Model(x, ops.min(x, axis=1, keepdims=True))
+
+
+def m_resize_nearest():
+    # tf.image.resize nearest: half_pixel_centers, 6x6 -> 9x4 (up in H, down in W)
+    x = inp((6, 6, 3), 'x')
+    return keras.Model(x, layers.Resizing(9, 4, interpolation='nearest')(x))
+
+
+def m_resize_nearest_align():
+    # TF1 resize_nearest_neighbor with align_corners (rounds instead of flooring)
+    x = inp((5, 7, 2), 'x')
+    return keras.Model(x, layers.Lambda(lambda t: tf.compat.v1.image.resize_nearest_neighbor(t, (8, 3), align_corners=True),
+                                        output_shape=(8, 3, 2))(x))
+
+
 ZOO = {
     'conv_same_relu': (m_conv_same_relu, {'CONV_2D'}, 1.0, True),
     'conv_valid_s2_relu6': (m_conv_valid_s2_relu6, {'CONV_2D'}, 2.0, True),
@@ -404,6 +428,10 @@ ZOO = {
     'minimum_broadcast': (m_minimum_broadcast, {'FULLY_CONNECTED', 'MINIMUM'}, 1.0, True),
     'clip': (m_clip, {'FULLY_CONNECTED', 'MINIMUM', 'MAXIMUM'}, 1.0, True),
     'relu_n1_to_1': (m_relu_n1_to_1, {'RELU_N1_TO_1'}, 3.0, False),
+    'reduce_max': (m_reduce_max, {'REDUCE_MAX'}, 1.0, False),
+    'reduce_min_keepdims': (m_reduce_min_keepdims, {'REDUCE_MIN'}, 1.0, False),
+    'resize_nearest': (m_resize_nearest, {'RESIZE_NEAREST_NEIGHBOR'}, 1.0, False),
+    'resize_nearest_align': (m_resize_nearest_align, {'RESIZE_NEAREST_NEIGHBOR'}, 1.0, False),
     'clip_0_1': (m_clip_0_1, {'RELU', 'MINIMUM'}, 3.0, False),
 }
 

@@ -2,7 +2,7 @@
 // (kernel_util.cc CalculateActivationRange*), constant access and broadcasting.
 import { Activation, ACTIVATION_NAMES, Padding } from '../tflite/schema.js';
 import { f32, roundHalfAway } from './fixed-point.js';
-import type { GraphTensor, OpContext } from './types.js';
+import type { GraphTensor, MemoryViews, OpContext } from './types.js';
 
 export interface PaddedDim { out: number; padBefore: number }
 
@@ -128,6 +128,27 @@ export function broadcastIndices(a: readonly number[], b: readonly number[], out
     }
   }
   return [ia, ib];
+}
+
+/**
+ * For ops that move elements unchanged (TRANSPOSE, TILE, RESIZE_NEAREST_NEIGHBOR): the element size in bytes.
+ * Quantized values are copied as stored, so the output must carry the input's scale and zero point.
+ */
+export function movedElementBytes(ctx: OpContext, input: GraphTensor, output: GraphTensor): 1 | 2 | 4 {
+  ctx.expectDtype(output, input.dtype);
+  const size = ({ float32: 4, int32: 4, int16: 2, int8: 1, uint8: 1 } as const)[input.dtype as 'float32'];
+  if (size === undefined) ctx.fail(`${input.dtype} tensors are not supported (float32, int32, int16, int8 or uint8)`, input.index);
+  if (input.dtype !== 'float32' && input.dtype !== 'int32') {
+    requireQuantized(ctx, input);
+    requireQuantized(ctx, output);
+    if (input.scale !== output.scale || input.zeroPoint !== output.zeroPoint) ctx.fail('output must share the input\'s scale and zero point', output.index);
+  }
+  return size;
+}
+
+/** The view that holds elements of `size` bytes, and the tensor's element offset in it. */
+export function elementView(v: MemoryViews, size: 1 | 2 | 4, t: GraphTensor): [Int32Array | Int16Array | Uint8Array, number] {
+  return size === 4 ? [v.i32, t.ptr >> 2] : size === 2 ? [v.i16, t.ptr >> 1] : [v.u8, t.ptr];
 }
 
 /** broadcastIndices, or [null, null] when neither input broadcasts (element i reads element i). */

@@ -7,12 +7,14 @@ import { conv2d, depthwiseConv2d } from './ops/conv.js';
 import { add, mul, sub } from './ops/elementwise.js';
 import { fullyConnected } from './ops/fully_connected.js';
 import { maximum, minimum } from './ops/maximum_minimum.js';
-import { mean } from './ops/mean.js';
+import { mean, reduceMax, reduceMin } from './ops/reduce.js';
 import { pad, padV2 } from './ops/pad.js';
 import { averagePool2d, maxPool2d } from './ops/pooling.js';
 import { dequantize, quantize } from './ops/quantize.js';
 import { reshape } from './ops/reshape.js';
+import { resizeNearestNeighbor } from './ops/resize.js';
 import { softmax } from './ops/softmax.js';
+import { tile } from './ops/tile.js';
 import { transpose } from './ops/transpose.js';
 import type { OpDefinition } from './types.js';
 
@@ -38,10 +40,14 @@ export const OP_REGISTRY: ReadonlyMap<number, OpDefinition> = new Map<number, Op
   [BuiltinOp.SOFTMAX, softmax],
   [BuiltinOp.RESHAPE, reshape],
   [BuiltinOp.TRANSPOSE, transpose],
+  [BuiltinOp.TILE, tile],
+  [BuiltinOp.RESIZE_NEAREST_NEIGHBOR, resizeNearestNeighbor],
   [BuiltinOp.QUANTIZE, quantize],
   [BuiltinOp.DEQUANTIZE, dequantize],
   [BuiltinOp.CONCATENATION, concatenation],
   [BuiltinOp.PAD, pad],
   [BuiltinOp.PADV2, padV2],
   [BuiltinOp.MEAN, mean],
+  [BuiltinOp.REDUCE_MAX, reduceMax],
+  [BuiltinOp.REDUCE_MIN, reduceMin],
 ]);

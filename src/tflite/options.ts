@@ -27,12 +27,13 @@ export interface ActivationOnlyOptions { kind: 'activation'; activation: number 
 export interface ReshapeOptions { kind: 'reshape'; newShape: number[] | null }
 export interface ReducerOptions { kind: 'reducer'; keepDims: boolean }
 export interface LeakyReluOptions { kind: 'leakyRelu'; alpha: number }
+export interface ResizeOptions { kind: 'resize'; alignCorners: boolean; halfPixelCenters: boolean }
 export interface EmptyOptions { kind: 'none' }
 
 export type BuiltinOptions =
   | ConvOptions | DepthwiseOptions | PoolOptions | FullyConnectedOptions | SoftmaxOptions
   | ConcatenationOptions | ActivationOnlyOptions | ReshapeOptions | ReducerOptions | LeakyReluOptions
-  | EmptyOptions;
+  | ResizeOptions | EmptyOptions;
 
 const EXPECTED_OPTIONS: Record<number, number> = {
   [BuiltinOp.CONV_2D]: OptionsType.Conv2DOptions,
@@ -48,8 +49,12 @@ const EXPECTED_OPTIONS: Record<number, number> = {
   [BuiltinOp.MAXIMUM]: OptionsType.MaximumMinimumOptions,
   [BuiltinOp.MINIMUM]: OptionsType.MaximumMinimumOptions,
   [BuiltinOp.TRANSPOSE]: OptionsType.TransposeOptions,
+  [BuiltinOp.TILE]: OptionsType.TileOptions,
+  [BuiltinOp.RESIZE_NEAREST_NEIGHBOR]: OptionsType.ResizeNearestNeighborOptions,
   [BuiltinOp.RESHAPE]: OptionsType.ReshapeOptions,
   [BuiltinOp.MEAN]: OptionsType.ReducerOptions,
+  [BuiltinOp.REDUCE_MAX]: OptionsType.ReducerOptions,
+  [BuiltinOp.REDUCE_MIN]: OptionsType.ReducerOptions,
   [BuiltinOp.LEAKY_RELU]: OptionsType.LeakyReluOptions,
   [BuiltinOp.PAD]: OptionsType.PadOptions,
   [BuiltinOp.PADV2]: OptionsType.PadV2Options,
@@ -113,6 +118,8 @@ export function parseBuiltinOptions(
       return { kind: 'reshape', newShape: t ? r.fieldI32Array(t, 0, 'new_shape') : null };
     case OptionsType.ReducerOptions:
       return { kind: 'reducer', keepDims: bool(0, 'keep_dims') };
+    case OptionsType.ResizeNearestNeighborOptions:
+      return { kind: 'resize', alignCorners: bool(0, 'align_corners'), halfPixelCenters: bool(1, 'half_pixel_centers') };
     case OptionsType.LeakyReluOptions:
       return { kind: 'leakyRelu', alpha: f32(0, 0, 'alpha') };
     default:

@@ -36,8 +36,22 @@ export function detectFeatures(): Promise<EngineFeatures> {
   })());
 }
 
+/**
+ * An embedded build's text → its wasm bytes: Z85, then zlib inflate by the platform's DecompressionStream
+ * (Node ≥ 18, every current browser and worker), so the package carries no inflater of its own.
+ */
+export async function decodeEmbeddedBuild(text: string): Promise<Uint8Array<ArrayBuffer>> {
+  const deflated = decodeZ85(text) as Uint8Array<ArrayBuffer>;
+  try {
+    const stream = new Blob([deflated]).stream().pipeThrough(new DecompressionStream('deflate'));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  } catch (e) {
+    throw new Error(`i8x16: corrupt embedded build (${deflated.length} deflated bytes: ${(e as Error).message})`);
+  }
+}
+
 async function buildBytes(build: Build): Promise<Uint8Array<ArrayBuffer>> {
-  return decodeZ85((await EMBEDDED[build]()).wasm) as Uint8Array<ArrayBuffer>;
+  return decodeEmbeddedBuild((await EMBEDDED[build]()).wasm);
 }
 
 /** The feature probe, confirmed by validating the embedded build itself. */

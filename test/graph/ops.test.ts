@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadModel, ModelError } from '../../src/index.js';
 import { buildTflite, float32Bytes, int32Bytes, type ModelSpec } from '../tflite/helpers/flatbuffer-builder.js';
 
-const ADD = 0, CONCATENATION = 2, DEQUANTIZE = 6, RESHAPE = 22, TRANSPOSE = 39, MAXIMUM = 55, MINIMUM = 57, PADV2 = 60, QUANTIZE = 114, RELU_0_TO_1 = 152;
+const ADD = 0, CONCATENATION = 2, DEQUANTIZE = 6, RESHAPE = 22, TRANSPOSE = 39, MAXIMUM = 55, MINIMUM = 57, PADV2 = 60, TILE = 69, QUANTIZE = 114, RELU_0_TO_1 = 152;
 const INT32 = 2, UINT8 = 3, INT8 = 9;
 
 async function run(spec: ModelSpec, ...inputs: (Float32Array | Int8Array | Uint8Array)[]) {
@@ -189,5 +189,23 @@ describe('ops beyond the zoo', () => {
       ...floatSpec, tensors: [{ shape: [5], type: INT8, quantization: q }, { shape: [5], type: INT8, quantization: q }],
     }, new Int8Array([-10, -4, -2, 0, 5]));
     expect(out).toEqual([-4, -4, -2, 0, 0]);
+  });
+
+  // TF 2.21's BUILTIN_REF resolver has no TILE v3 (what the converter writes for UpSampling2D), so no zoo golden.
+  it('TILE repeats every dimension its multiple of times (int8 [1,2,3,2] × [1,3,1,2]), and a multiple of 0 empties it', async () => {
+    const q = { scale: [0.5], zeroPoint: [1] };
+    const spec = (multiples: number[], outShape: number[]): ModelSpec => ({
+      opcodes: [{ deprecated: TILE }],
+      tensors: [{ shape: [1, 2, 3, 2], type: INT8, quantization: q }, { shape: [multiples.length], type: INT32, buffer: 1 }, { shape: outShape, type: INT8, quantization: q }],
+      operators: [{ opcodeIndex: 0, inputs: [0, 1], outputs: [2] }],
+      inputs: [0], outputs: [2],
+      buffers: [{}, { data: int32Bytes(multiples) }],
+    });
+    const x = Int8Array.from({ length: 12 }, (_, i) => i - 6);
+    const expected: number[] = [];
+    for (let h = 0; h < 6; h++) for (let w = 0; w < 3; w++) for (let c = 0; c < 4; c++) expected.push(x[(h % 2) * 6 + w * 2 + (c % 2)]!);
+    expect(await run(spec([1, 3, 1, 2], [1, 6, 3, 4]), x)).toEqual(expected);
+    expect(await run(spec([1, 0, 1, 1], [1, 0, 3, 2]), x)).toEqual([]);
+    expect((await refusal(spec([1, 3, 1], [1, 6, 3, 2]))).message).toMatch(/TILE: multiples \[1,3,1\] must be 4 non-negative integers/);
   });
 });

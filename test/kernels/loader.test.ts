@@ -6,15 +6,15 @@ import { createKernelRuntime, BackendUnavailableError } from '../../src/kernels/
 import { decodeZ85 } from '../../src/wasm/z85.js';
 // @ts-expect-error: plain JavaScript build script, no declarations
 import { encodeZ85 } from '../../scripts/z85.mjs';
-import { detectFeatures } from '../../src/wasm/loader.js';
+import { decodeEmbeddedBuild, detectFeatures } from '../../src/wasm/loader.js';
 import { scalarWasm, simdWasm, relaxedWasm } from '../../src/wasm/builds.generated.js';
 import { ROOT } from './node-engines.js';
 
 describe('embedded builds', () => {
   it.each([['scalar', scalarWasm], ['simd', simdWasm], ['relaxed', relaxedWasm]] as const)(
-    '%s: the embedded text decodes to build/%s.wasm, ≤ 48 KB', (name, text) => {
+    '%s: the embedded text decodes to build/%s.wasm, ≤ 48 KB', async (name, text) => {
       const file = readFileSync(join(ROOT, `build/${name}.wasm`));
-      const bytes = decodeZ85(text);
+      const bytes = await decodeEmbeddedBuild(text);
       expect(Buffer.from(bytes).equals(file)).toBe(true);
       expect(bytes.length).toBeLessThanOrEqual(48 * 1024);
     });
@@ -29,6 +29,15 @@ describe('embedded builds', () => {
     const all = Uint8Array.from({ length: 1024 }, (_, i) => (i % 4 === 0 ? 255 : i & 0xff));
     expect(Array.from(decodeZ85(encodeZ85(all)))).toEqual(Array.from(all));
     for (const bad of ['', '4', '0abc', '1', '0%%%%%x']) expect(() => decodeZ85(bad), bad).toThrow(/corrupt embedded build/);
+  });
+
+  it('refuses an embedded build whose deflate stream is damaged or cut short', async () => {
+    const deflated = decodeZ85(simdWasm);
+    const flipped = deflated.slice();
+    flipped[flipped.length >> 1] ^= 0xff;
+    for (const bad of [flipped, deflated.subarray(0, deflated.length - 40 & ~3)]) {
+      await expect(decodeEmbeddedBuild(encodeZ85(bad))).rejects.toThrow(/corrupt embedded build/);
+    }
   });
 });
 

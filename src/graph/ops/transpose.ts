@@ -1,10 +1,8 @@
 // TRANSPOSE (tflite/kernels/transpose.cc): output dimension i is input dimension perm[i]; perm is a constant
 // 1-D int32/int64 tensor (negative entries count from the end). Elements move unchanged, so a quantized
 // output must share the input's scale and zero point.
-import { constantIntegers, requireQuantized } from '../op-utils.js';
+import { constantIntegers, elementView, movedElementBytes } from '../op-utils.js';
 import type { MemoryViews, OpDefinition } from '../types.js';
-
-const ELEMENT_BYTES: Record<string, number> = { float32: 4, int32: 4, int8: 1, uint8: 1, int16: 2 };
 const MAX_RANK = 6;
 
 export const transpose: OpDefinition = {
@@ -14,14 +12,7 @@ export const transpose: OpDefinition = {
     const input = ctx.input(0);
     const permTensor = ctx.input(1);
     const output = ctx.output(0);
-    ctx.expectDtype(output, input.dtype);
-    const size = ELEMENT_BYTES[input.dtype];
-    if (size === undefined) ctx.fail(`${input.dtype} tensors are not supported (float32, int32, int16, int8 or uint8)`, input.index);
-    if (input.dtype === 'int8' || input.dtype === 'uint8' || input.dtype === 'int16') {
-      requireQuantized(ctx, input);
-      requireQuantized(ctx, output);
-      if (input.scale !== output.scale || input.zeroPoint !== output.zeroPoint) ctx.fail('output must share the input\'s scale and zero point', output.index);
-    }
+    const size = movedElementBytes(ctx, input, output);
     if (permTensor.shape.length !== 1) ctx.fail(`perm must be 1-D, got shape [${permTensor.shape}]`, permTensor.index);
     const rank = input.shape.length;
     if (rank > MAX_RANK) ctx.fail(`rank ${rank} is above ${MAX_RANK}`, input.index);
@@ -42,9 +33,8 @@ export const transpose: OpDefinition = {
     const n = output.elementCount;
     const inner = rank > 0 ? dims[rank - 1]! : 1, innerStride = rank > 0 ? stride[rank - 1]! : 0;
     return (v: MemoryViews) => {
-      const x = size === 4 ? v.i32 : size === 2 ? v.i16 : v.u8;
-      const shift = size === 4 ? 2 : size === 2 ? 1 : 0;
-      const pin = input.ptr >> shift, pout = output.ptr >> shift;
+      const [x, pin] = elementView(v, size, input);
+      const pout = elementView(v, size, output)[1];
       return () => {
         counter.fill(0);
         let src = 0;
