@@ -368,6 +368,23 @@ def m_resize_nearest_align():
                                         output_shape=(8, 3, 2))(x))
 
 
+def m_crop():
+    x = inp((8, 6, 4), 'x')
+    return keras.Model(x, layers.Cropping2D(((1, 2), (0, 1)))(x))
+
+
+def m_strided_slice():
+    # steps, a reversed axis and an end past the dimension
+    x = inp((8, 6, 4), 'x')
+    return keras.Model(x, x[:, 1:7:2, ::-1, :9])
+
+
+def m_strided_shrink():
+    # shrink_axis_mask (an integer index) and negative begin/end
+    x = inp((8, 6, 4), 'x')
+    return keras.Model(x, x[:, -3, 1:-1, -2:])
+
+
 ZOO = {
     'conv_same_relu': (m_conv_same_relu, {'CONV_2D'}, 1.0, True),
     'conv_valid_s2_relu6': (m_conv_valid_s2_relu6, {'CONV_2D'}, 2.0, True),
@@ -429,6 +446,9 @@ ZOO = {
     'clip': (m_clip, {'FULLY_CONNECTED', 'MINIMUM', 'MAXIMUM'}, 1.0, True),
     'relu_n1_to_1': (m_relu_n1_to_1, {'RELU_N1_TO_1'}, 3.0, False),
     'reduce_max': (m_reduce_max, {'REDUCE_MAX'}, 1.0, False),
+    'crop': (m_crop, {'STRIDED_SLICE'}, 1.0, False),
+    'strided_slice': (m_strided_slice, {'STRIDED_SLICE'}, 1.0, False),
+    'strided_shrink': (m_strided_shrink, {'STRIDED_SLICE'}, 1.0, False),
     'reduce_min_keepdims': (m_reduce_min_keepdims, {'REDUCE_MIN'}, 1.0, False),
     'resize_nearest': (m_resize_nearest, {'RESIZE_NEAREST_NEIGHBOR'}, 1.0, False),
     'resize_nearest_align': (m_resize_nearest_align, {'RESIZE_NEAREST_NEIGHBOR'}, 1.0, False),

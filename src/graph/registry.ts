@@ -14,6 +14,7 @@ import { dequantize, quantize } from './ops/quantize.js';
 import { reshape } from './ops/reshape.js';
 import { resizeNearestNeighbor } from './ops/resize.js';
 import { softmax } from './ops/softmax.js';
+import { stridedSlice } from './ops/strided_slice.js';
 import { tile } from './ops/tile.js';
 import { transpose } from './ops/transpose.js';
 import type { OpDefinition } from './types.js';
@@ -41,6 +42,7 @@ export const OP_REGISTRY: ReadonlyMap<number, OpDefinition> = new Map<number, Op
   [BuiltinOp.RESHAPE, reshape],
   [BuiltinOp.TRANSPOSE, transpose],
   [BuiltinOp.TILE, tile],
+  [BuiltinOp.STRIDED_SLICE, stridedSlice],
   [BuiltinOp.RESIZE_NEAREST_NEIGHBOR, resizeNearestNeighbor],
   [BuiltinOp.QUANTIZE, quantize],
   [BuiltinOp.DEQUANTIZE, dequantize],

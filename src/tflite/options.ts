@@ -28,12 +28,16 @@ export interface ReshapeOptions { kind: 'reshape'; newShape: number[] | null }
 export interface ReducerOptions { kind: 'reducer'; keepDims: boolean }
 export interface LeakyReluOptions { kind: 'leakyRelu'; alpha: number }
 export interface ResizeOptions { kind: 'resize'; alignCorners: boolean; halfPixelCenters: boolean }
+export interface StridedSliceOptions {
+  kind: 'stridedSlice';
+  beginMask: number; endMask: number; ellipsisMask: number; newAxisMask: number; shrinkAxisMask: number; offset: boolean;
+}
 export interface EmptyOptions { kind: 'none' }
 
 export type BuiltinOptions =
   | ConvOptions | DepthwiseOptions | PoolOptions | FullyConnectedOptions | SoftmaxOptions
   | ConcatenationOptions | ActivationOnlyOptions | ReshapeOptions | ReducerOptions | LeakyReluOptions
-  | ResizeOptions | EmptyOptions;
+  | ResizeOptions | StridedSliceOptions | EmptyOptions;
 
 const EXPECTED_OPTIONS: Record<number, number> = {
   [BuiltinOp.CONV_2D]: OptionsType.Conv2DOptions,
@@ -50,6 +54,7 @@ const EXPECTED_OPTIONS: Record<number, number> = {
   [BuiltinOp.MINIMUM]: OptionsType.MaximumMinimumOptions,
   [BuiltinOp.TRANSPOSE]: OptionsType.TransposeOptions,
   [BuiltinOp.TILE]: OptionsType.TileOptions,
+  [BuiltinOp.STRIDED_SLICE]: OptionsType.StridedSliceOptions,
   [BuiltinOp.RESIZE_NEAREST_NEIGHBOR]: OptionsType.ResizeNearestNeighborOptions,
   [BuiltinOp.RESHAPE]: OptionsType.ReshapeOptions,
   [BuiltinOp.MEAN]: OptionsType.ReducerOptions,
@@ -118,6 +123,12 @@ export function parseBuiltinOptions(
       return { kind: 'reshape', newShape: t ? r.fieldI32Array(t, 0, 'new_shape') : null };
     case OptionsType.ReducerOptions:
       return { kind: 'reducer', keepDims: bool(0, 'keep_dims') };
+    case OptionsType.StridedSliceOptions:
+      return {
+        kind: 'stridedSlice', beginMask: i32(0, 0, 'begin_mask'), endMask: i32(1, 0, 'end_mask'),
+        ellipsisMask: i32(2, 0, 'ellipsis_mask'), newAxisMask: i32(3, 0, 'new_axis_mask'),
+        shrinkAxisMask: i32(4, 0, 'shrink_axis_mask'), offset: bool(5, 'offset'),
+      };
     case OptionsType.ResizeNearestNeighborOptions:
       return { kind: 'resize', alignCorners: bool(0, 'align_corners'), halfPixelCenters: bool(1, 'half_pixel_centers') };
     case OptionsType.LeakyReluOptions:

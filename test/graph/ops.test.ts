@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadModel, ModelError } from '../../src/index.js';
 import { buildTflite, float32Bytes, int32Bytes, type ModelSpec } from '../tflite/helpers/flatbuffer-builder.js';
 
-const ADD = 0, CONCATENATION = 2, DEQUANTIZE = 6, RESHAPE = 22, TRANSPOSE = 39, MAXIMUM = 55, MINIMUM = 57, PADV2 = 60, TILE = 69, QUANTIZE = 114, RELU_0_TO_1 = 152;
+const ADD = 0, CONCATENATION = 2, DEQUANTIZE = 6, RESHAPE = 22, TRANSPOSE = 39, MAXIMUM = 55, STRIDED_SLICE = 45, MINIMUM = 57, PADV2 = 60, TILE = 69, QUANTIZE = 114, RELU_0_TO_1 = 152;
 const INT32 = 2, UINT8 = 3, INT8 = 9;
 
 async function run(spec: ModelSpec, ...inputs: (Float32Array | Int8Array | Uint8Array)[]) {
@@ -207,5 +207,50 @@ describe('ops beyond the zoo', () => {
     expect(await run(spec([1, 3, 1, 2], [1, 6, 3, 4]), x)).toEqual(expected);
     expect(await run(spec([1, 0, 1, 1], [1, 0, 3, 2]), x)).toEqual([]);
     expect((await refusal(spec([1, 3, 1], [1, 6, 3, 2]))).message).toMatch(/TILE: multiples \[1,3,1\] must be 4 non-negative integers/);
+  });
+
+  describe('STRIDED_SLICE cases the converter does not write', () => {
+    const slice = (begin: number[], end: number[], strides: number[], outShape: number[], masks: { shrink?: number; offset?: boolean; ellipsis?: number }): ModelSpec => ({
+      opcodes: [{ deprecated: STRIDED_SLICE }],
+      tensors: [
+        { shape: [6], type: INT32 }, { shape: [1], type: INT32, buffer: 1 }, { shape: [1], type: INT32, buffer: 2 },
+        { shape: [1], type: INT32, buffer: 3 }, { shape: outShape, type: INT32 },
+      ],
+      operators: [{
+        opcodeIndex: 0, inputs: [0, 1, 2, 3], outputs: [4], optionsType: 32,
+        options: [undefined, undefined, masks.ellipsis ? { scalar: 'i32', value: masks.ellipsis } : undefined, undefined,
+          masks.shrink ? { scalar: 'i32', value: masks.shrink } : undefined, masks.offset ? { scalar: 'bool', value: true } : undefined],
+      }],
+      inputs: [0], outputs: [4],
+      buffers: [{}, { data: int32Bytes(begin) }, { data: int32Bytes(end) }, { data: int32Bytes(strides) }],
+    });
+    const x = Int32Array.from([10, 11, 12, 13, 14, 15]) as unknown as Int8Array;
+
+    it('a shrunk axis takes begin alone, whatever end says (begin −1, end 0: the last element)', async () => {
+      expect(await run(slice([-1], [0], [1], [], { shrink: 1 }), x)).toEqual([15]);
+    });
+
+    it('a negative stride from a negative begin', async () => {
+      expect(await run(slice([4], [-6], [-2], [2], {}), x)).toEqual([14, 12]);
+    });
+
+    it('takes whole the axes past the end of begin, end and strides', async () => {
+      const out = await run({
+        opcodes: [{ deprecated: STRIDED_SLICE }],
+        tensors: [
+          { shape: [2, 3], type: INT32 }, { shape: [1], type: INT32, buffer: 1 }, { shape: [1], type: INT32, buffer: 2 },
+          { shape: [1], type: INT32, buffer: 1 }, { shape: [1, 3], type: INT32 },
+        ],
+        operators: [{ opcodeIndex: 0, inputs: [0, 1, 2, 3], outputs: [4], optionsType: 32 }],
+        inputs: [0], outputs: [4],
+        buffers: [{}, { data: int32Bytes([1]) }, { data: int32Bytes([2]) }],
+      }, x);
+      expect(out).toEqual([13, 14, 15]);
+    });
+
+    it('refuses ellipsis_mask and offset', async () => {
+      expect((await refusal(slice([0], [6], [1], [6], { ellipsis: 1 }))).message).toMatch(/STRIDED_SLICE: ellipsis_mask 1, new_axis_mask 0, offset false: only 0, 0, false are supported/);
+      expect((await refusal(slice([1], [3], [1], [3], { offset: true }))).message).toMatch(/offset true/);
+    });
   });
 });
