@@ -385,6 +385,23 @@ def m_strided_shrink():
     return keras.Model(x, x[:, -3, 1:-1, -2:])
 
 
+def m_resize_bilinear():
+    # Resizing's default: bilinear with half-pixel centres, 6x6 -> 9x4
+    x = inp((6, 6, 3), 'x')
+    return keras.Model(x, layers.Resizing(9, 4)(x))
+
+
+def m_upsample_bilinear():
+    x = inp((5, 4, 3), 'x')
+    return keras.Model(x, layers.UpSampling2D((2, 3), interpolation='bilinear')(x))
+
+
+def m_resize_bilinear_align():
+    x = inp((5, 7, 2), 'x')
+    return keras.Model(x, layers.Lambda(lambda t: tf.compat.v1.image.resize_bilinear(t, (8, 3), align_corners=True),
+                                        output_shape=(8, 3, 2))(x))
+
+
 ZOO = {
     'conv_same_relu': (m_conv_same_relu, {'CONV_2D'}, 1.0, True),
     'conv_valid_s2_relu6': (m_conv_valid_s2_relu6, {'CONV_2D'}, 2.0, True),
@@ -451,6 +468,9 @@ ZOO = {
     'strided_shrink': (m_strided_shrink, {'STRIDED_SLICE'}, 1.0, False),
     'reduce_min_keepdims': (m_reduce_min_keepdims, {'REDUCE_MIN'}, 1.0, False),
     'resize_nearest': (m_resize_nearest, {'RESIZE_NEAREST_NEIGHBOR'}, 1.0, False),
+    'resize_bilinear': (m_resize_bilinear, {'RESIZE_BILINEAR'}, 1.0, False),
+    'upsample_bilinear': (m_upsample_bilinear, {'RESIZE_BILINEAR'}, 1.0, False),
+    'resize_bilinear_align': (m_resize_bilinear_align, {'RESIZE_BILINEAR'}, 1.0, False),
     'resize_nearest_align': (m_resize_nearest_align, {'RESIZE_NEAREST_NEIGHBOR'}, 1.0, False),
     'clip_0_1': (m_clip_0_1, {'RELU', 'MINIMUM'}, 3.0, False),
 }

@@ -12,7 +12,7 @@ import { pad, padV2 } from './ops/pad.js';
 import { averagePool2d, maxPool2d } from './ops/pooling.js';
 import { dequantize, quantize } from './ops/quantize.js';
 import { reshape } from './ops/reshape.js';
-import { resizeNearestNeighbor } from './ops/resize.js';
+import { resizeBilinear, resizeNearestNeighbor } from './ops/resize.js';
 import { softmax } from './ops/softmax.js';
 import { stridedSlice } from './ops/strided_slice.js';
 import { tile } from './ops/tile.js';
@@ -44,6 +44,7 @@ export const OP_REGISTRY: ReadonlyMap<number, OpDefinition> = new Map<number, Op
   [BuiltinOp.TILE, tile],
   [BuiltinOp.STRIDED_SLICE, stridedSlice],
   [BuiltinOp.RESIZE_NEAREST_NEIGHBOR, resizeNearestNeighbor],
+  [BuiltinOp.RESIZE_BILINEAR, resizeBilinear],
   [BuiltinOp.QUANTIZE, quantize],
   [BuiltinOp.DEQUANTIZE, dequantize],
   [BuiltinOp.CONCATENATION, concatenation],

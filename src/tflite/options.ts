@@ -56,6 +56,7 @@ const EXPECTED_OPTIONS: Record<number, number> = {
   [BuiltinOp.TILE]: OptionsType.TileOptions,
   [BuiltinOp.STRIDED_SLICE]: OptionsType.StridedSliceOptions,
   [BuiltinOp.RESIZE_NEAREST_NEIGHBOR]: OptionsType.ResizeNearestNeighborOptions,
+  [BuiltinOp.RESIZE_BILINEAR]: OptionsType.ResizeBilinearOptions,
   [BuiltinOp.RESHAPE]: OptionsType.ReshapeOptions,
   [BuiltinOp.MEAN]: OptionsType.ReducerOptions,
   [BuiltinOp.REDUCE_MAX]: OptionsType.ReducerOptions,
@@ -129,6 +130,9 @@ export function parseBuiltinOptions(
         ellipsisMask: i32(2, 0, 'ellipsis_mask'), newAxisMask: i32(3, 0, 'new_axis_mask'),
         shrinkAxisMask: i32(4, 0, 'shrink_axis_mask'), offset: bool(5, 'offset'),
       };
+    case OptionsType.ResizeBilinearOptions:
+      // slots 0 and 1 are the deprecated new_height / new_width
+      return { kind: 'resize', alignCorners: bool(2, 'align_corners'), halfPixelCenters: bool(3, 'half_pixel_centers') };
     case OptionsType.ResizeNearestNeighborOptions:
       return { kind: 'resize', alignCorners: bool(0, 'align_corners'), halfPixelCenters: bool(1, 'half_pixel_centers') };
     case OptionsType.LeakyReluOptions:

@@ -23,7 +23,7 @@ export function tensorTypeName(type: number): string {
 
 export const BuiltinOp = {
   ADD: 0, AVERAGE_POOL_2D: 1, CONCATENATION: 2, CONV_2D: 3, DEPTHWISE_CONV_2D: 4, DEQUANTIZE: 6,
-  FULLY_CONNECTED: 9, LOGISTIC: 14, MAX_POOL_2D: 17, MUL: 18, RELU: 19, RELU_N1_TO_1: 20, RELU6: 21, RESHAPE: 22,
+  FULLY_CONNECTED: 9, LOGISTIC: 14, MAX_POOL_2D: 17, MUL: 18, RELU: 19, RELU_N1_TO_1: 20, RELU6: 21, RESHAPE: 22, RESIZE_BILINEAR: 23,
   SOFTMAX: 25, TANH: 28, CUSTOM: 32, PAD: 34, TRANSPOSE: 39, MEAN: 40, SUB: 41, STRIDED_SLICE: 45, MAXIMUM: 55, MINIMUM: 57,
   PADV2: 60, TILE: 69, REDUCE_MAX: 82, REDUCE_MIN: 89, RESIZE_NEAREST_NEIGHBOR: 97, LEAKY_RELU: 98,
   QUANTIZE: 114, HARD_SWISH: 117, RELU_0_TO_1: 152,
@@ -59,7 +59,7 @@ export function builtinOpName(code: number): string {
 
 /** BuiltinOptions union type codes (1-based order in the union). */
 export const OptionsType = {
-  NONE: 0, Conv2DOptions: 1, DepthwiseConv2DOptions: 2, Pool2DOptions: 5, FullyConnectedOptions: 8,
+  NONE: 0, Conv2DOptions: 1, DepthwiseConv2DOptions: 2, Pool2DOptions: 5, FullyConnectedOptions: 8, ResizeBilinearOptions: 15,
   SoftmaxOptions: 9, ConcatenationOptions: 10, AddOptions: 11, ReshapeOptions: 17, MulOptions: 21,
   PadOptions: 22, TransposeOptions: 26, StridedSliceOptions: 32, ReducerOptions: 27, SubOptions: 28, DequantizeOptions: 38,
   MaximumMinimumOptions: 39, PadV2Options: 43, TileOptions: 51, ResizeNearestNeighborOptions: 74,
