@@ -402,6 +402,18 @@ def m_resize_bilinear_align():
                                         output_shape=(8, 3, 2))(x))
 
 
+def m_prelu():
+    # one alpha per channel (shared over H and W), after a conv so int8 has a signed input
+    x = inp((6, 6, 4), 'x')
+    y = layers.Conv2D(8, 3, padding='same')(x)
+    return keras.Model(x, layers.PReLU(alpha_initializer=keras.initializers.RandomUniform(-0.5, 0.9), shared_axes=[1, 2])(y))
+
+
+def m_prelu_elementwise():
+    x = inp((4, 5, 3), 'x')
+    return keras.Model(x, layers.PReLU(alpha_initializer=keras.initializers.RandomUniform(-0.5, 0.9))(x))
+
+
 ZOO = {
     'conv_same_relu': (m_conv_same_relu, {'CONV_2D'}, 1.0, True),
     'conv_valid_s2_relu6': (m_conv_valid_s2_relu6, {'CONV_2D'}, 2.0, True),
@@ -462,6 +474,8 @@ ZOO = {
     'minimum_broadcast': (m_minimum_broadcast, {'FULLY_CONNECTED', 'MINIMUM'}, 1.0, True),
     'clip': (m_clip, {'FULLY_CONNECTED', 'MINIMUM', 'MAXIMUM'}, 1.0, True),
     'relu_n1_to_1': (m_relu_n1_to_1, {'RELU_N1_TO_1'}, 3.0, False),
+    'prelu': (m_prelu, {'CONV_2D', 'PRELU'}, 1.0, True),
+    'prelu_elementwise': (m_prelu_elementwise, {'PRELU'}, 2.0, False),
     'reduce_max': (m_reduce_max, {'REDUCE_MAX'}, 1.0, False),
     'crop': (m_crop, {'STRIDED_SLICE'}, 1.0, False),
     'strided_slice': (m_strided_slice, {'STRIDED_SLICE'}, 1.0, False),

@@ -1,7 +1,7 @@
 // Builtin op code → op definition. One entry per supported op; everything else is reported as
 // unsupported (all at once) when a model is loaded.
 import { BuiltinOp } from '../tflite/schema.js';
-import { hardSwish, leakyRelu, logistic, relu, relu0To1, relu6, reluN1To1, tanh } from './ops/activations.js';
+import { hardSwish, leakyRelu, logistic, prelu, relu, relu0To1, relu6, reluN1To1, tanh } from './ops/activations.js';
 import { concatenation } from './ops/concat.js';
 import { conv2d, depthwiseConv2d } from './ops/conv.js';
 import { add, mul, sub } from './ops/elementwise.js';
@@ -37,6 +37,7 @@ export const OP_REGISTRY: ReadonlyMap<number, OpDefinition> = new Map<number, Op
   [BuiltinOp.RELU_N1_TO_1, reluN1To1],
   [BuiltinOp.RELU_0_TO_1, relu0To1],
   [BuiltinOp.LEAKY_RELU, leakyRelu],
+  [BuiltinOp.PRELU, prelu],
   [BuiltinOp.HARD_SWISH, hardSwish],
   [BuiltinOp.SOFTMAX, softmax],
   [BuiltinOp.RESHAPE, reshape],

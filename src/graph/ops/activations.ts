@@ -1,10 +1,10 @@
-// LOGISTIC, TANH, RELU, RELU6, RELU_N1_TO_1, RELU_0_TO_1, LEAKY_RELU, HARD_SWISH (tflite/kernels/activations.cc, reference
+// LOGISTIC, TANH, RELU, RELU6, RELU_N1_TO_1, RELU_0_TO_1, LEAKY_RELU, PRELU, HARD_SWISH (tflite/kernels/activations.cc, reference
 // kernels). int8 LOGISTIC/TANH use TFLite's 256-entry lookup table built in float at prepare time.
 import type { LeakyReluOptions } from '../../tflite/options.js';
 import {
   f32, multiplyByQuantizedMultiplier, quantizeMultiplier, roundHalfAway, roundingDivideByPOT16, srdhm16,
 } from '../fixed-point.js';
-import { requireQuantized } from '../op-utils.js';
+import { broadcastMaps, broadcastShape, requireQuantized } from '../op-utils.js';
 import type { GraphTensor, MemoryViews, OpContext, OpDefinition, OpStep } from '../types.js';
 
 function unary(ctx: OpContext): [GraphTensor, GraphTensor] {
@@ -128,6 +128,53 @@ export const leakyRelu: OpDefinition = {
         for (let i = 0; i < n; i++) {
           const d = x[pi + i]! - inZp;
           const r = outZp + (d >= 0 ? multiplyByQuantizedMultiplier(d, mId, sId) : multiplyByQuantizedMultiplier(d, mAlpha, sAlpha));
+          x[po + i] = r < -128 ? -128 : r > 127 ? 127 : r;
+        }
+      };
+    };
+  },
+};
+
+/** PRELU: x ≥ 0 ? x : alpha·x, alpha broadcast against x (Keras PReLU writes one per channel or per element). */
+export const prelu: OpDefinition = {
+  name: 'PRELU',
+  prepare(ctx) {
+    ctx.expectCounts(2, 2, 1);
+    const input = ctx.input(0);
+    const alpha = ctx.input(1);
+    const output = ctx.output(0);
+    ctx.expectDtype(alpha, input.dtype);
+    ctx.expectDtype(output, input.dtype);
+    const shape = broadcastShape(ctx, input.shape, alpha.shape);
+    ctx.expectShape(output, shape);
+    ctx.readInMemory(input);
+    ctx.readInMemory(alpha);
+    const [ix, ia] = broadcastMaps(input.shape, alpha.shape, shape);
+    const n = output.elementCount;
+    if (input.dtype === 'float32') {
+      return (v: MemoryViews) => {
+        const x = v.f32, pi = input.ptr >> 2, pa = alpha.ptr >> 2, po = output.ptr >> 2;
+        return () => {
+          for (let i = 0; i < n; i++) {
+            const q = x[pi + (ix ? ix[i]! : i)]!;
+            x[po + i] = q >= 0 ? q : f32(q * x[pa + (ia ? ia[i]! : i)]!);
+          }
+        };
+      };
+    }
+    requireInt8(ctx, input, output);
+    requireQuantized(ctx, alpha);
+    // activations.cc PreluPrepare: both ratios formed in float before widening to double.
+    const [m1, s1] = quantizeMultiplier(f32(input.scale / output.scale));
+    const [m2, s2] = quantizeMultiplier(f32(f32(input.scale * alpha.scale) / output.scale));
+    const inZp = input.zeroPoint, alphaZp = alpha.zeroPoint, outZp = output.zeroPoint;
+    return (v: MemoryViews) => {
+      const x = v.i8, pi = input.ptr, pa = alpha.ptr, po = output.ptr;
+      return () => {
+        for (let i = 0; i < n; i++) {
+          const d = x[pi + (ix ? ix[i]! : i)]! - inZp;
+          const r = outZp + (d >= 0 ? multiplyByQuantizedMultiplier(d, m1, s1)
+            : multiplyByQuantizedMultiplier(d * (x[pa + (ia ? ia[i]! : i)]! - alphaZp), m2, s2));
           x[po + i] = r < -128 ? -128 : r > 127 ? 127 : r;
         }
       };
