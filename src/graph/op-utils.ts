@@ -151,6 +151,42 @@ export function elementView(v: MemoryViews, size: 1 | 2 | 4, t: GraphTensor): [I
   return size === 4 ? [v.i32, t.ptr >> 2] : size === 2 ? [v.i16, t.ptr >> 1] : [v.u8, t.ptr];
 }
 
+/** Row-major element strides of a shape. */
+export function elementStrides(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length).fill(1);
+  for (let i = shape.length - 2; i >= 0; i--) strides[i] = strides[i + 1]! * shape[i + 1]!;
+  return strides;
+}
+
+/**
+ * The run step of an op that writes its output densely, in order, from a strided view of its input: output
+ * axis d has counts[d] elements, one apart by steps[d] input elements (0 repeats), the first at input element
+ * `first`. TRANSPOSE (permuted strides), STRIDED_SLICE (scaled strides) and TILE (each axis split into repeats of
+ * step 0 and the input axis) are all this walk.
+ */
+export function stridedCopyStep(input: GraphTensor, output: GraphTensor, size: 1 | 2 | 4, first: number, steps: readonly number[], counts: readonly number[]) {
+  const rank = counts.length, n = product(counts);
+  const step = Int32Array.from(steps), count = Int32Array.from(counts), counter = new Int32Array(rank);
+  return (v: MemoryViews) => {
+    const [x, pin] = elementView(v, size, input);
+    const pout = elementView(v, size, output)[1];
+    return () => {
+      counter.fill(0);
+      let src = pin + first;
+      for (let e = 0; e < n; e++) {
+        x[pout + e] = x[src]!;
+        // odometer over the output axes, innermost first
+        for (let d = rank - 1; d >= 0; d--) {
+          src += step[d]!;
+          if (++counter[d]! < count[d]!) break;
+          src -= step[d]! * count[d]!;
+          counter[d] = 0;
+        }
+      }
+    };
+  };
+}
+
 /** broadcastIndices, or [null, null] when neither input broadcasts (element i reads element i). */
 export function broadcastMaps(a: readonly number[], b: readonly number[], out: readonly number[]): [Int32Array | null, Int32Array | null] {
   return sameShape(a, out) && sameShape(b, out) ? [null, null] : broadcastIndices(a, b, out);

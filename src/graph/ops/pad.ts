@@ -1,6 +1,6 @@
 // PAD and PADV2 (tflite/kernels/pad.cc). Paddings are a constant [rank, 2] int32/int64 tensor.
 // The pad value is 0 for float, the output zero point for quantized PAD, or PADV2's scalar input.
-import { constantFloat32, constantIntegers, requireQuantized } from '../op-utils.js';
+import { constantFloat32, constantIntegers, elementStrides, requireQuantized } from '../op-utils.js';
 import type { MemoryViews, OpDefinition } from '../types.js';
 
 function preparePad(isV2: boolean): OpDefinition['prepare'] {
@@ -51,8 +51,7 @@ function preparePad(isV2: boolean): OpDefinition['prepare'] {
     const rows = rank === 0 ? 1 : input.elementCount / Math.max(1, input.shape[rank - 1]!);
     const srcOffsets = new Int32Array(rows);
     const dstOffsets = new Int32Array(rows);
-    const outStrides = new Array<number>(rank).fill(1);
-    for (let i = rank - 2; i >= 0; i--) outStrides[i] = outStrides[i + 1]! * shape[i + 1]!;
+    const outStrides = elementStrides(shape);
     const idx = new Array<number>(Math.max(0, rank - 1)).fill(0);
     for (let r = 0; r < rows && input.elementCount > 0; r++) {
       let dst = rank ? pads[2 * (rank - 1)]! : 0;

@@ -4,8 +4,8 @@
 // are taken whole. Keras writes it for Cropping2D and tensor slicing. ellipsis_mask, new_axis_mask and offset
 // (which the converter writes only for dynamic shapes) are refused. Elements move unchanged (movedElementBytes).
 import type { StridedSliceOptions } from '../../tflite/options.js';
-import { constantIntegers, elementView, movedElementBytes } from '../op-utils.js';
-import type { MemoryViews, OpDefinition } from '../types.js';
+import { constantIntegers, elementStrides, movedElementBytes, stridedCopyStep } from '../op-utils.js';
+import type { OpDefinition } from '../types.js';
 
 const clamp = (v: number, lo: number, hi: number) => (v < lo ? lo : v > hi ? hi : v);
 
@@ -57,31 +57,8 @@ export const stridedSlice: OpDefinition = {
     ctx.expectShape(output, outShape);
     ctx.readInMemory(input);
 
-    const inStrides = new Array<number>(rank).fill(1);
-    for (let i = rank - 2; i >= 0; i--) inStrides[i] = inStrides[i + 1]! * input.shape[i + 1]!;
-    const first = starts.reduce((acc, s, i) => acc + s * inStrides[i]!, 0);
-    const move = Int32Array.from(steps, (s, i) => s * inStrides[i]!);
-    const dims = Int32Array.from(counts);
-    const counter = new Int32Array(rank);
-    const n = output.elementCount;
-    return (v: MemoryViews) => {
-      const [x, pin] = elementView(v, size, input);
-      const pout = elementView(v, size, output)[1];
-      return () => {
-        if (n === 0) return;
-        counter.fill(0);
-        let src = pin + first;
-        for (let e = 0; e < n; e++) {
-          x[pout + e] = x[src]!;
-          // odometer over the selected elements of every axis
-          for (let d = rank - 1; d >= 0; d--) {
-            src += move[d]!;
-            if (++counter[d]! < dims[d]!) break;
-            src -= move[d]! * dims[d]!;
-            counter[d] = 0;
-          }
-        }
-      };
-    };
+    const inStrides = elementStrides(input.shape);
+    const first = starts.reduce((acc, start, i) => acc + start * inStrides[i]!, 0);
+    return stridedCopyStep(input, output, size, first, steps.map((step, i) => step * inStrides[i]!), counts);
   },
 };

@@ -1,8 +1,9 @@
 // TRANSPOSE (tflite/kernels/transpose.cc): output dimension i is input dimension perm[i]; perm is a constant
 // 1-D int32/int64 tensor (negative entries count from the end). Elements move unchanged, so a quantized
 // output must share the input's scale and zero point.
-import { constantIntegers, elementView, movedElementBytes } from '../op-utils.js';
-import type { MemoryViews, OpDefinition } from '../types.js';
+import { constantIntegers, elementStrides, movedElementBytes, stridedCopyStep } from '../op-utils.js';
+import type { OpDefinition } from '../types.js';
+
 const MAX_RANK = 6;
 
 export const transpose: OpDefinition = {
@@ -24,31 +25,7 @@ export const transpose: OpDefinition = {
     ctx.expectShape(output, shape);
     ctx.readInMemory(input);
 
-    // Walk the output in order; stride[i] is how far one step along output dimension i moves in the input.
-    const inStrides = new Array<number>(rank).fill(1);
-    for (let i = rank - 2; i >= 0; i--) inStrides[i] = inStrides[i + 1]! * input.shape[i + 1]!;
-    const stride = Int32Array.from(perm, (p) => inStrides[p]!);
-    const dims = Int32Array.from(shape);
-    const counter = new Int32Array(rank);
-    const n = output.elementCount;
-    const inner = rank > 0 ? dims[rank - 1]! : 1, innerStride = rank > 0 ? stride[rank - 1]! : 0;
-    return (v: MemoryViews) => {
-      const [x, pin] = elementView(v, size, input);
-      const pout = elementView(v, size, output)[1];
-      return () => {
-        counter.fill(0);
-        let src = 0;
-        for (let o = 0; o < n; o += inner) {
-          for (let j = 0, s = pin + src; j < inner; j++, s += innerStride) x[pout + o + j] = x[s]!;
-          // odometer over the outer dimensions
-          for (let d = rank - 2; d >= 0; d--) {
-            src += stride[d]!;
-            if (++counter[d]! < dims[d]!) break;
-            src -= stride[d]! * dims[d]!;
-            counter[d] = 0;
-          }
-        }
-      };
-    };
+    const inStrides = elementStrides(input.shape);
+    return stridedCopyStep(input, output, size, 0, perm.map((p) => inStrides[p]!), shape);
   },
 };
