@@ -130,13 +130,15 @@ export function broadcastIndices(a: readonly number[], b: readonly number[], out
   return [ia, ib];
 }
 
+const MOVED_ELEMENT_BYTES: Readonly<Record<string, 1 | 2 | 4>> = { float32: 4, int32: 4, int16: 2, int8: 1, uint8: 1 };
+
 /**
- * For ops that move elements unchanged (TRANSPOSE, TILE, RESIZE_NEAREST_NEIGHBOR): the element size in bytes.
+ * For ops that move elements unchanged (TRANSPOSE, STRIDED_SLICE, TILE, the resizes): the element size in bytes.
  * Quantized values are copied as stored, so the output must carry the input's scale and zero point.
  */
 export function movedElementBytes(ctx: OpContext, input: GraphTensor, output: GraphTensor): 1 | 2 | 4 {
   ctx.expectDtype(output, input.dtype);
-  const size = ({ float32: 4, int32: 4, int16: 2, int8: 1, uint8: 1 } as const)[input.dtype as 'float32'];
+  const size = MOVED_ELEMENT_BYTES[input.dtype];
   if (size === undefined) ctx.fail(`${input.dtype} tensors are not supported (float32, int32, int16, int8 or uint8)`, input.index);
   if (input.dtype !== 'float32' && input.dtype !== 'int32') {
     requireQuantized(ctx, input);

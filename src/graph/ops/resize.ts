@@ -9,9 +9,14 @@ import { f32, roundHalfAway } from '../fixed-point.js';
 import { constantIntegers, elementView, movedElementBytes } from '../op-utils.js';
 import type { MemoryViews, OpDefinition } from '../types.js';
 
+/** Input pixels per output pixel along one axis, in float32 as both resize kernels form it. */
+function resizeScale(inSize: number, outSize: number, alignCorners: boolean): number {
+  return alignCorners && outSize > 1 ? f32((inSize - 1) / (outSize - 1)) : f32(inSize / outSize);
+}
+
 /** GetNearestNeighbor for every output coordinate along one axis. */
 function sourceIndices(inSize: number, outSize: number, alignCorners: boolean, halfPixelCenters: boolean): Int32Array {
-  const scale = alignCorners && outSize > 1 ? f32((inSize - 1) / (outSize - 1)) : f32(inSize / outSize);
+  const scale = resizeScale(inSize, outSize, alignCorners);
   const offset = halfPixelCenters ? 0.5 : 0;
   return Int32Array.from({ length: outSize }, (_, i) => {
     const p = f32(f32(i + offset) * scale);
@@ -72,7 +77,7 @@ export const resizeNearestNeighbor: OpDefinition = {
 
 /** One axis of reference_ops::ResizeBilinear (float32): lower and upper source index and the weight of the upper. */
 function bilinearAxisFloat(inSize: number, outSize: number, alignCorners: boolean, halfPixelCenters: boolean) {
-  const scale = alignCorners && outSize > 1 ? f32((inSize - 1) / (outSize - 1)) : f32(inSize / outSize);
+  const scale = resizeScale(inSize, outSize, alignCorners);
   const lo = new Int32Array(outSize), hi = new Int32Array(outSize), frac = new Float32Array(outSize);
   for (let i = 0; i < outSize; i++) {
     const p = halfPixelCenters ? f32(f32(f32(i + 0.5) * scale) - 0.5) : f32(i * scale);
